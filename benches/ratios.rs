@@ -1,0 +1,121 @@
+//! Ratios measured in one run (absolute times on shared machines are noise):
+//!
+//! * whole scan vs jieba segmentation alone, same documents (goal ≥ 0.8×);
+//! * the Hamming index vs brute force at 1k, 10k and 50k fingerprints (goal ≥ 20× at 50k);
+//! * our weighted simhash vs the `simhash` crate on the same tokens.
+//!
+//! Run with `cargo bench --bench ratios`. Each figure is the median of several rounds.
+
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use wenshan::fingerprint::{weighted_simhash, Method};
+use wenshan::index::{brute_force_pairs, HammingIndex};
+use wenshan::scan::{scan, ScanOptions, Silent};
+use wenshan::segment::Segmenter;
+
+fn median(mut f: impl FnMut(), rounds: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[rounds / 2]
+}
+
+/// Fingerprints in clusters of near-duplicates, like a real archive: most
+/// documents unrelated, some with a few bits flipped.
+fn clustered(n: usize, seed: u64) -> Vec<u64> {
+    let mut x = seed;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let base = next();
+        out.push(base);
+        if next() % 10 == 0 {
+            let mut fp = base;
+            for _ in 0..next() % 8 {
+                fp ^= 1 << (next() % 64);
+            }
+            out.push(fp);
+        }
+    }
+    out.truncate(n);
+    out
+}
+
+fn main() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/demo");
+    let texts: Vec<String> = walkdir::WalkDir::new(&demo)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "docx"))
+        .filter_map(|e| wenshan::read::read_file(e.path()).ok())
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let seg = Segmenter::global();
+    println!(
+        "corpus: {} documents, {:.1} KB (corpora/demo)",
+        texts.len(),
+        bytes as f64 / 1e3
+    );
+
+    // Both sides use every core: segmentation alone in parallel over documents too.
+    let t_seg = median(|| texts.par_iter().for_each(|t| drop(black_box(seg.cut(t)))), 9);
+    let opts = ScanOptions::default();
+    let t_scan = median(|| drop(black_box(scan(&demo, &opts, &Silent).unwrap())), 9);
+    println!(
+        "whole scan vs segmentation alone: throughput ratio {:.2}× (goal ≥ 0.8×)",
+        t_seg.as_secs_f64() / t_scan.as_secs_f64()
+    );
+
+    let tokens: Vec<Vec<&str>> = texts.iter().map(|t| seg.content_tokens(t)).collect();
+    let t_ours = median(
+        || {
+            tokens.iter().for_each(|t| {
+                black_box(weighted_simhash(t));
+            })
+        },
+        15,
+    );
+    let t_crate = median(
+        || {
+            tokens.iter().for_each(|t| {
+                black_box(Method::SimhashCrate.fingerprint(t));
+            })
+        },
+        15,
+    );
+    println!(
+        "weighted simhash vs simhash crate: {:.2}× the crate's speed",
+        t_crate.as_secs_f64() / t_ours.as_secs_f64()
+    );
+
+    let radius = wenshan::scan::DEFAULT_RADIUS;
+    for n in [1_000, 10_000, 50_000] {
+        let fps = clustered(n, 0x5eed + n as u64);
+        let rounds = if n > 20_000 { 3 } else { 5 };
+        // One thread for both: the ratio is the algorithm's, not the core count's.
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let t_index = one.install(|| {
+            median(
+                || drop(black_box(HammingIndex::build(&fps, radius).all_pairs())),
+                rounds,
+            )
+        });
+        let t_brute = median(|| drop(black_box(brute_force_pairs(&fps, radius))), rounds);
+        println!(
+            "index vs brute force, {n} fingerprints, k≤{radius}: {:.1}× faster (goal ≥ 20× at 50k)",
+            t_brute.as_secs_f64() / t_index.as_secs_f64()
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! `wenshan eval redundancy`: precision and recall of near-duplicate detection
+//! against an exact oracle (the `pairs.jsonl` format of `../shared/real`), for
+//! our method and the baselines, timed in the same run.
+
+use crate::fingerprint::Method;
+use crate::normalize::comparison_key;
+use crate::read;
+use crate::scan::{analyze, scan, ScanOptions, Silent};
+use crate::walk::walk;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("无法读取标注文件 {path}：{source}")]
+    Oracle { path: String, source: std::io::Error },
+    #[error("标注文件 {path} 第 {line} 行格式错误：{source}")]
+    OracleLine {
+        path: String,
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Scan(#[from] crate::scan::ScanError),
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
+}
+
+/// One line of the oracle.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OraclePair {
+    pub a: String,
+    pub b: String,
+    pub jaccard: f64,
+    pub contain_a_in_b: f64,
+    pub contain_b_in_a: f64,
+}
+
+pub fn load_oracle(path: &Path) -> Result<Vec<OraclePair>, EvalError> {
+    let p = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Oracle {
+        path: p.clone(),
+        source,
+    })?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|source| EvalError::OracleLine {
+                path: p.clone(),
+                line: i + 1,
+                source,
+            })
+        })
+        .collect()
+}
+
+type PairSet = BTreeSet<(String, String)>;
+
+fn ordered(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// Document id: the file name without its extension (the oracle's ids).
+fn doc_id(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// Precision, recall and F1 of a predicted set against the truth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Score {
+    pub fn of(predicted: &PairSet, truth: &PairSet) -> Score {
+        let tp = predicted.intersection(truth).count();
+        Score {
+            tp,
+            fp: predicted.len() - tp,
+            fn_: truth.len() - tp,
+        }
+    }
+    pub fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    pub fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+/// One detector's run.
+#[derive(Debug, Clone)]
+pub struct MethodRun {
+    pub name: String,
+    pub predicted: PairSet,
+    pub elapsed: Duration,
+}
+
+/// Our pipeline (`wenshan scan`) with a given fingerprint method.
+pub fn run_scan(docs: &Path, opts: &ScanOptions) -> Result<MethodRun, EvalError> {
+    let t = Instant::now();
+    let report = scan(docs, opts, &Silent)?;
+    let elapsed = t.elapsed();
+    let predicted = report
+        .pairs
+        .iter()
+        .filter(|p| p.similarity >= opts.thresholds.similarity)
+        .map(|p| ordered(doc_id(&p.a), doc_id(&p.b)))
+        .collect();
+    Ok(MethodRun {
+        name: format!("{} (k≤{})", opts.method.name(), opts.radius),
+        predicted,
+        elapsed,
+    })
+}
+
+/// The MinHash LSH baseline with the `gaoya` crate: character 5-grams of the
+/// same comparison text, 128 hashes, banding tuned for threshold 0.8, pairs
+/// kept when the MinHash estimate is ≥ 0.8 (the baseline as specified: no
+/// exact verification).
+pub fn run_gaoya(docs: &Path, threshold: f64) -> Result<MethodRun, EvalError> {
+    use gaoya::minhash::{calculate_minhash_params, MinHashIndex, MinHasher, MinHasher32};
+    let t = Instant::now();
+    let entries = walk(docs, read::EXTENSIONS)?;
+    let (bands, rows) = calculate_minhash_params(threshold, 128);
+    let hasher = MinHasher32::new(bands * rows);
+    let signed: Vec<(u32, Vec<u32>)> = entries
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let raw = read::read_file(&e.path).ok()?;
+            let key: Vec<char> = comparison_key(&raw).chars().collect();
+            let grams: Vec<String> = key.windows(5).map(|w| w.iter().collect()).collect();
+            Some((i as u32, hasher.create_signature(grams.iter())))
+        })
+        .collect();
+    let mut index: MinHashIndex<u32, u32> = MinHashIndex::new(bands, rows, threshold);
+    index.par_bulk_insert_pairs(signed.clone());
+    let sigs: Vec<Vec<u32>> = signed.iter().map(|s| s.1.clone()).collect();
+    let found = index.par_bulk_query_return_similarity(&sigs);
+    let mut predicted = PairSet::new();
+    for ((i, _), hits) in signed.iter().zip(found) {
+        for (j, sim) in hits {
+            if j != *i && sim >= threshold {
+                predicted.insert(ordered(
+                    doc_id(&entries[*i as usize].rel),
+                    doc_id(&entries[j as usize].rel),
+                ));
+            }
+        }
+    }
+    Ok(MethodRun {
+        name: "gaoya MinHash LSH (128)".into(),
+        predicted,
+        elapsed: t.elapsed(),
+    })
+}
+
+/// For each fingerprint method and radius: how many oracle near-duplicates
+/// fall within the radius (candidate recall) and how many pairs must be
+/// verified. This is the measurement behind the default method and radius.
+pub fn radius_sweep(docs: &Path, truth: &PairSet, radii: &[u32]) -> Result<String, EvalError> {
+    let entries = walk(docs, read::EXTENSIONS)?;
+    let texts: Vec<(String, String)> = entries
+        .par_iter()
+        .filter_map(|e| Some((doc_id(&e.rel).to_string(), read::read_file(&e.path).ok()?)))
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "指纹方法对比（候选召回率 = 真值近重复对中指纹距离 ≤ k 的比例；候选对数 = 需在文本上核验的对数）"
+    );
+    let _ = writeln!(
+        out,
+        "{:<16} {}",
+        "方法 \\ k",
+        radii.iter().map(|k| format!("{k:>13}")).collect::<String>()
+    );
+    for method in [Method::Weighted, Method::SimhashCrate] {
+        let fps: Vec<(String, u64)> = texts
+            .par_iter()
+            .map(|(id, raw)| (id.clone(), analyze(raw, method).fingerprint.0))
+            .collect();
+        let mut cells = String::new();
+        for &k in radii {
+            let within: Vec<(usize, usize)> =
+                crate::index::brute_force_pairs(&fps.iter().map(|f| f.1).collect::<Vec<_>>(), k)
+                    .into_iter()
+                    .map(|h| (h.a as usize, h.b as usize))
+                    .collect();
+            let found = within
+                .iter()
+                .filter(|(a, b)| truth.contains(&ordered(&fps[*a].0, &fps[*b].0)))
+                .count();
+            let _ = write!(
+                cells,
+                " {:>5.3}/{:<7}",
+                found as f64 / truth.len().max(1) as f64,
+                within.len()
+            );
+        }
+        let _ = writeln!(out, "{:<16}{}", method.name(), cells);
+    }
+    Ok(out)
+}
+
+/// Run every method and print the comparison table.
+pub fn redundancy(docs: &Path, oracle: &Path, opts: &ScanOptions, sweep: bool) -> Result<String, EvalError> {
+    let pairs = load_oracle(oracle)?;
+    let t = opts.thresholds.similarity;
+    let truth: PairSet = pairs
+        .iter()
+        .filter(|p| p.jaccard >= t)
+        .map(|p| ordered(&p.a, &p.b))
+        .collect();
+    let ours = run_scan(docs, opts)?;
+    let baseline = run_scan(
+        docs,
+        &ScanOptions {
+            method: Method::SimhashCrate,
+            ..*opts
+        },
+    )?;
+    let gaoya = run_gaoya(docs, t)?;
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "近重复检测评测：{}，真值 {} 对（Jaccard ≥ {t}，字符 5-gram）",
+        docs.display(),
+        truth.len()
+    );
+    let _ = writeln!(
+        out,
+        "{:<28} {:>6} {:>5} {:>5} {:>5} {:>9} {:>7} {:>7} {:>9} {:>10}",
+        "method", "pairs", "TP", "FP", "FN", "precision", "recall", "F1", "time", "vs gaoya"
+    );
+    for run in [&ours, &baseline, &gaoya] {
+        let s = Score::of(&run.predicted, &truth);
+        let _ = writeln!(
+            out,
+            "{:<28} {:>6} {:>5} {:>5} {:>5} {:>9.4} {:>7.4} {:>7.4} {:>8.2}s {:>9.2}×",
+            run.name,
+            run.predicted.len(),
+            s.tp,
+            s.fp,
+            s.fn_,
+            s.precision(),
+            s.recall(),
+            s.f1(),
+            run.elapsed.as_secs_f64(),
+            gaoya.elapsed.as_secs_f64() / run.elapsed.as_secs_f64().max(1e-9)
+        );
+    }
+    let missed: Vec<&OraclePair> = pairs
+        .iter()
+        .filter(|p| p.jaccard >= t && !ours.predicted.contains(&ordered(&p.a, &p.b)))
+        .collect();
+    if !missed.is_empty() {
+        let _ = writeln!(out, "\n默认方法漏检的真值对：");
+        for p in missed.iter().take(20) {
+            let _ = writeln!(out, "  {} {} jaccard {:.4}", p.a, p.b, p.jaccard);
+        }
+    }
+    if sweep {
+        let _ = writeln!(out);
+        out.push_str(&radius_sweep(docs, &truth, &[3, 6, 8, 10, 12, 14, 16])?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(v: &[(&str, &str)]) -> PairSet {
+        v.iter().map(|(a, b)| ordered(a, b)).collect()
+    }
+
+    #[test]
+    fn score_counts_tp_fp_fn() {
+        let truth = set(&[("a", "b"), ("c", "d")]);
+        let pred = set(&[("b", "a"), ("e", "f")]);
+        let s = Score::of(&pred, &truth);
+        assert_eq!((s.tp, s.fp, s.fn_), (1, 1, 1));
+        assert_eq!(s.precision(), 0.5);
+        assert_eq!(s.recall(), 0.5);
+        assert_eq!(s.f1(), 0.5);
+    }
+
+    #[test]
+    fn doc_id_is_the_file_stem() {
+        assert_eq!(doc_id("docs/law-000006.txt"), "law-000006");
+        assert_eq!(doc_id("x"), "x");
+    }
+}

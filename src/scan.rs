@@ -1,0 +1,226 @@
+//! `wenshan scan`: the whole pipeline over a folder.
+//!
+//! Map (in parallel, one document at a time, no shared state): read →
+//! normalise → parse → segment → fingerprint. Then reduce: index the
+//! fingerprints, verify the candidate pairs on the text, cluster into
+//! families, build the [`Report`]. Every step is deterministic and results are
+//! sorted, so the report is identical whatever the thread count.
+
+use crate::cluster;
+use crate::document::Structure;
+use crate::fingerprint::{Fingerprint, Method};
+use crate::index::HammingIndex;
+use crate::normalize::{comparison_key, normalize};
+use crate::parse::parse;
+use crate::read;
+use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
+use crate::segment::Segmenter;
+use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
+use crate::walk::{walk, WalkError};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Settings of a scan. The defaults are the ones measured in the README.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScanOptions {
+    pub method: Method,
+    /// Hamming radius for candidate pairs. Wide on purpose: candidates are
+    /// cheap to verify on the text, missed pairs are lost for good.
+    pub radius: u32,
+    pub thresholds: Thresholds,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            method: Method::Weighted,
+            radius: DEFAULT_RADIUS,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+/// See the README's measurement: the radius at which recall of oracle
+/// near-duplicates levels off while candidates stay few.
+pub const DEFAULT_RADIUS: u32 = 10;
+
+/// Progress of a long run; the CLI draws a bar, the library stays silent.
+pub trait Progress: Sync {
+    fn start(&self, _total: usize) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress output.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// One document analysed on its own: everything later stages need.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    pub structure: Structure,
+    pub chars: usize,
+    pub fingerprint: Fingerprint,
+    /// The normalised text. Its [`comparison_key`] is computed only for
+    /// documents that reach verification: most never do.
+    pub text: String,
+}
+
+/// The map step for one text.
+pub fn analyze(raw: &str, method: Method) -> Analyzed {
+    let norm = normalize(raw);
+    let structure = parse(&norm.line_texts());
+    let text = norm.text();
+    let tokens = Segmenter::global().content_tokens(&text);
+    Analyzed {
+        structure,
+        chars: text.chars().filter(|c| *c != '\n').count(),
+        fingerprint: method.fingerprint(&tokens),
+        text,
+    }
+}
+
+/// A verified pair, by position in the input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verified {
+    pub a: usize,
+    pub b: usize,
+    pub hamming: u32,
+    pub overlap: Overlap,
+    pub relation: Relation,
+}
+
+/// Candidate pairs from the fingerprint index, verified on the (normalised) texts.
+pub fn find_pairs(fingerprints: &[Fingerprint], texts: &[&str], opts: &ScanOptions) -> Vec<Verified> {
+    let raw: Vec<u64> = fingerprints.iter().map(|f| f.0).collect();
+    let hits = HammingIndex::build(&raw, opts.radius).all_pairs();
+    let mut needed = vec![false; texts.len()];
+    for h in &hits {
+        needed[h.a as usize] = true;
+        needed[h.b as usize] = true;
+    }
+    let shingles: Vec<Option<Shingles>> = texts
+        .par_iter()
+        .zip(needed.par_iter())
+        .map(|(t, &need)| need.then(|| Shingles::of(&comparison_key(t))))
+        .collect();
+    hits.par_iter()
+        .filter_map(|h| {
+            let (a, b) = (h.a as usize, h.b as usize);
+            let overlap = Overlap::of(shingles[a].as_ref()?, shingles[b].as_ref()?);
+            let relation = classify(&overlap, &opts.thresholds)?;
+            Some(Verified {
+                a,
+                b,
+                hamming: h.distance,
+                overlap,
+                relation,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+}
+
+/// Scan a folder (or one file) and report near-duplicate families.
+pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Report, ScanError> {
+    let entries = walk(root, read::EXTENSIONS)?;
+    progress.start(entries.len());
+    let analyzed: Vec<Result<Analyzed, String>> = entries
+        .par_iter()
+        .map(|e| {
+            let r = match &e.error {
+                Some(why) => Err(why.clone()),
+                None => read::read_file(&e.path)
+                    .map(|raw| analyze(&raw, opts.method))
+                    .map_err(|err| err.to_string()),
+            };
+            progress.advance();
+            r
+        })
+        .collect();
+    progress.finish();
+
+    // Only readable documents take part in matching; `ok` maps back to entries.
+    let ok: Vec<usize> = (0..entries.len()).filter(|&i| analyzed[i].is_ok()).collect();
+    let good = |i: usize| analyzed[i].as_ref().ok();
+    let fps: Vec<Fingerprint> = ok.iter().filter_map(|&i| good(i)).map(|a| a.fingerprint).collect();
+    let texts: Vec<&str> = ok.iter().filter_map(|&i| good(i)).map(|a| a.text.as_str()).collect();
+    let verified = find_pairs(&fps, &texts, opts);
+
+    let documents: Vec<DocumentEntry> = entries
+        .iter()
+        .zip(&analyzed)
+        .map(|(e, a)| document_entry(&e.rel, a))
+        .collect();
+    let pairs: Vec<PairEntry> = verified
+        .iter()
+        .map(|v| PairEntry {
+            a: entries[ok[v.a]].rel.clone(),
+            b: entries[ok[v.b]].rel.clone(),
+            hamming: v.hamming,
+            similarity: round4(v.overlap.jaccard()),
+            containment_a_in_b: round4(v.overlap.a_in_b()),
+            containment_b_in_a: round4(v.overlap.b_in_a()),
+            relation: v.relation,
+        })
+        .collect();
+    let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
+    let families = cluster::families(
+        entries.len(),
+        &links,
+        |i| good(i).and_then(|a| a.structure.date),
+        |i| entries[i].rel.clone(),
+    )
+    .into_iter()
+    .map(|members| {
+        let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
+        FamilyEntry {
+            earliest: members[0].clone(),
+            members,
+        }
+    })
+    .collect();
+    Ok(Report {
+        tool: "wenshan",
+        version: env!("CARGO_PKG_VERSION"),
+        root: root.to_string_lossy().into_owned(),
+        documents,
+        pairs,
+        families,
+    })
+}
+
+fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
+    match a {
+        Ok(a) => {
+            let s = &a.structure;
+            DocumentEntry {
+                path: path.to_string(),
+                title: s.title.clone(),
+                genre: s.genre,
+                doc_number: s.doc_number.clone(),
+                issuer: s.issuer.clone(),
+                date: s.date,
+                chars: a.chars,
+                simhash: Some(a.fingerprint),
+                error: None,
+            }
+        }
+        Err(e) => DocumentEntry {
+            path: path.to_string(),
+            title: None,
+            genre: None,
+            doc_number: None,
+            issuer: None,
+            date: None,
+            chars: 0,
+            simhash: None,
+            error: Some(e.clone()),
+        },
+    }
+}

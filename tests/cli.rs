@@ -1,0 +1,259 @@
+//! CLI tests: run the `wenshan` binary on the bundled corpus and on small
+//! folders made here, and assert on its JSON and exit codes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const DEMO: &str = "corpora/demo";
+
+fn wenshan() -> Command {
+    Command::cargo_bin("wenshan").unwrap()
+}
+
+fn scan_json(root: &Path, extra: &[&str]) -> Value {
+    let out = wenshan()
+        .arg("scan")
+        .arg(root)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+}
+
+fn labels() -> Vec<Value> {
+    fs::read_to_string(Path::new(DEMO).join("labels.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn pair_set(report: &Value) -> BTreeMap<(String, String), Value> {
+    report["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p["a"].as_str().unwrap().to_string(),
+                    p["b"].as_str().unwrap().to_string(),
+                ),
+                p.clone(),
+            )
+        })
+        .collect()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("wenshan-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn demo_corpus_finds_every_labelled_duplicate_and_no_hard_negative() {
+    let report = scan_json(Path::new(DEMO), &[]);
+    assert_eq!(report["tool"], "wenshan");
+    let docs = report["documents"].as_array().unwrap();
+    assert!(docs.len() >= 60, "only {} documents", docs.len());
+    for d in docs {
+        assert!(d["error"].is_null(), "{} failed: {}", d["path"], d["error"]);
+        assert_eq!(d["simhash"].as_str().unwrap().len(), 16);
+    }
+    let pairs = pair_set(&report);
+    let mut missed = Vec::new();
+    let mut false_alarms = Vec::new();
+    for l in labels().iter().filter(|l| l["kind"] == "pair") {
+        let key = (
+            l["a"].as_str().unwrap().to_string(),
+            l["b"].as_str().unwrap().to_string(),
+        );
+        match (l["duplicate"].as_bool().unwrap(), pairs.contains_key(&key)) {
+            (true, false) => missed.push(key),
+            (false, true) => false_alarms.push(key),
+            _ => {}
+        }
+    }
+    assert!(missed.is_empty(), "labelled duplicates not reported: {missed:#?}");
+    assert!(
+        false_alarms.is_empty(),
+        "hard negatives reported as duplicates: {false_alarms:#?}"
+    );
+}
+
+#[test]
+fn pairs_are_ordered_once_and_numbers_are_consistent() {
+    let report = scan_json(Path::new(DEMO), &[]);
+    let mut seen = BTreeSet::new();
+    for p in report["pairs"].as_array().unwrap() {
+        let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+        assert!(a < b, "{a} !< {b}");
+        assert!(seen.insert((a.to_string(), b.to_string())), "pair twice: {a} {b}");
+        let sim = p["similarity"].as_f64().unwrap();
+        let (cab, cba) = (
+            p["containment_a_in_b"].as_f64().unwrap(),
+            p["containment_b_in_a"].as_f64().unwrap(),
+        );
+        // Jaccard never exceeds either containment.
+        assert!(sim <= cab + 1e-4 && sim <= cba + 1e-4, "{p}");
+        match p["relation"].as_str().unwrap() {
+            "exact" => assert_eq!(sim, 1.0),
+            "near_duplicate" => assert!(sim >= 0.8),
+            "containment" => assert!(cab.max(cba) >= 0.8),
+            other => panic!("unknown relation {other}"),
+        }
+    }
+}
+
+#[test]
+fn families_start_with_the_earliest_dated_member() {
+    let report = scan_json(Path::new(DEMO), &[]);
+    let dates: BTreeMap<&str, Option<&str>> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["date"].as_str()))
+        .collect();
+    let families = report["families"].as_array().unwrap();
+    assert!(!families.is_empty());
+    for f in families {
+        let members: Vec<&str> = f["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        assert_eq!(f["earliest"].as_str().unwrap(), members[0]);
+        let known: Vec<&str> = members.iter().filter_map(|m| dates[m]).collect();
+        assert!(
+            known.windows(2).all(|w| w[0] <= w[1]),
+            "family not in date order: {members:?} {known:?}"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_across_thread_counts() {
+    let one = wenshan()
+        .args(["--threads", "1", "scan", DEMO, "--format", "json"])
+        .output()
+        .unwrap();
+    let four = wenshan()
+        .args(["--threads", "4", "scan", DEMO, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(one.status.success() && four.status.success());
+    assert!(one.stdout == four.stdout, "JSON differs between 1 and 4 threads");
+}
+
+#[test]
+fn a_document_is_its_own_duplicate() {
+    let d = tempdir("self");
+    let src = fs::read_dir(Path::new(DEMO).join("a"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
+    let file = fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .unwrap()
+        .path();
+    fs::copy(&file, d.join("原件.txt")).unwrap();
+    fs::copy(&file, d.join("副本.txt")).unwrap();
+    let report = scan_json(&d, &[]);
+    let pairs = report["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{report}");
+    assert_eq!(pairs[0]["relation"], "exact");
+    assert_eq!(pairs[0]["similarity"], 1.0);
+    assert_eq!(pairs[0]["hamming"], 0);
+    fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn bad_files_get_errors_and_the_batch_goes_on() {
+    let d = tempdir("bad");
+    let good = fs::read_dir(Path::new(DEMO).join("b"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
+    for e in fs::read_dir(&good)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+    {
+        fs::copy(e.path(), d.join(e.file_name())).unwrap();
+    }
+    fs::write(d.join("空文件.txt"), "").unwrap();
+    fs::write(
+        d.join("乱码.txt"),
+        (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    fs::write(d.join("损坏.docx"), b"PK\x03\x04 this is not really a zip").unwrap();
+    let report = scan_json(&d, &[]);
+    let docs = report["documents"].as_array().unwrap();
+    let errors: BTreeMap<&str, &str> = docs
+        .iter()
+        .filter_map(|d| Some((d["path"].as_str().unwrap(), d["error"].as_str()?)))
+        .collect();
+    assert_eq!(
+        errors.keys().copied().collect::<Vec<_>>(),
+        ["乱码.txt", "损坏.docx", "空文件.txt"],
+        "{errors:?}"
+    );
+    assert!(docs.iter().filter(|d| d["error"].is_null()).count() >= 2);
+    assert!(errors.values().all(|e| !e.is_empty()));
+    fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn report_can_be_written_to_a_file_and_terminal_report_is_chinese() {
+    let d = tempdir("out");
+    let out = d.join("report.json");
+    wenshan()
+        .args(["scan", DEMO, "--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let v: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(v["documents"].as_array().unwrap().len() >= 60);
+    let text = wenshan().args(["scan", DEMO]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("组相似文件") && text.contains("相似度"), "{text}");
+    fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn failures_of_the_run_exit_with_2() {
+    wenshan().args(["scan", "/nonexistent/草稿"]).assert().code(2);
+    wenshan().args(["scan"]).assert().code(2);
+    wenshan().args(["scan", DEMO, "--format", "xml"]).assert().code(2);
+}
+
+#[test]
+fn empty_folder_is_a_successful_scan() {
+    let d = tempdir("empty");
+    let report = scan_json(&d, &[]);
+    assert_eq!(report["documents"].as_array().unwrap().len(), 0);
+    assert_eq!(report["pairs"].as_array().unwrap().len(), 0);
+    fs::remove_dir_all(&d).unwrap();
+}
