@@ -90,6 +90,21 @@ pub fn idf(word: &str) -> f32 {
     idf_of_hash(xxh3_64(word.as_bytes()))
 }
 
+/// `SIGNS[b][i]` is +1 where bit `i` of byte `b` is set, else −1.
+static SIGNS: [[f32; 8]; 256] = {
+    let mut t = [[0f32; 8]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            t[b][i] = if (b >> i) & 1 == 1 { 1.0 } else { -1.0 };
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Weighted simhash over distinct words: each weighs (1 + ln tf)·√idf.
 ///
 /// Measured on the `../shared/real` oracle (`wenshan eval redundancy --sweep`,
@@ -109,11 +124,11 @@ pub fn weighted_simhash(tokens: &[&str]) -> Fingerprint {
     features.sort_unstable();
     for (h, tf) in features {
         let w = (1.0 + (tf as f32).ln()) * idf_of_hash(h).sqrt();
-        for (bit, a) in acc.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *a += w;
-            } else {
-                *a -= w;
+        // ±w per bit, eight bits at a time from a sign table: vectorises.
+        for (k, lanes) in acc.chunks_exact_mut(8).enumerate() {
+            let signs = &SIGNS[(h >> (8 * k)) as usize & 0xFF];
+            for (a, s) in lanes.iter_mut().zip(signs) {
+                *a += w * s;
             }
         }
     }

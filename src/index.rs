@@ -24,9 +24,47 @@ pub struct HammingIndex {
     radius: u32,
     /// (bit offset, bit width) of each block.
     blocks: Vec<(u32, u32)>,
-    /// Per block: (block value, position), sorted.
-    tables: Vec<Vec<(u32, u32)>>,
+    tables: Vec<BlockTable>,
     fingerprints: Vec<u64>,
+}
+
+/// One block's table: entries sorted by block value, and a direct-addressed
+/// offset array over the top bits of the value, so a probe is one array read
+/// and a scan of a bucket holding about one entry (no binary search).
+struct BlockTable {
+    /// (block value, position), sorted.
+    entries: Vec<(u32, u32)>,
+    /// `offsets[p]..offsets[p + 1]` are the entries whose value has top bits `p`.
+    offsets: Vec<u32>,
+    /// Low bits dropped to get the bucket.
+    shift: u32,
+}
+
+impl BlockTable {
+    fn new(mut entries: Vec<(u32, u32)>, width: u32) -> BlockTable {
+        entries.sort_unstable();
+        // About one entry a bucket; at most 2^22 buckets (16 MiB of offsets).
+        let bits = (usize::BITS - entries.len().leading_zeros()).clamp(1, 22).min(width);
+        let shift = width - bits;
+        let mut offsets = vec![0u32; (1usize << bits) + 1];
+        for &(v, _) in &entries {
+            offsets[(v >> shift) as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        BlockTable {
+            entries,
+            offsets,
+            shift,
+        }
+    }
+
+    fn with_value(&self, v: u32) -> impl Iterator<Item = u32> + '_ {
+        let b = (v >> self.shift) as usize;
+        let bucket = &self.entries[self.offsets[b] as usize..self.offsets[b + 1] as usize];
+        bucket.iter().filter(move |e| e.0 == v).map(|e| e.1)
+    }
 }
 
 fn block_value(fp: u64, (offset, width): (u32, u32)) -> u32 {
@@ -73,13 +111,12 @@ impl HammingIndex {
         let tables = blocks
             .par_iter()
             .map(|&blk| {
-                let mut t: Vec<(u32, u32)> = fingerprints
+                let entries: Vec<(u32, u32)> = fingerprints
                     .iter()
                     .enumerate()
                     .map(|(i, &fp)| (block_value(fp, blk), i as u32))
                     .collect();
-                t.sort_unstable();
-                t
+                BlockTable::new(entries, blk.1)
             })
             .collect();
         HammingIndex {
@@ -113,8 +150,7 @@ impl HammingIndex {
         for (bi, (&blk, table)) in self.blocks.iter().zip(&self.tables).enumerate() {
             neighbours(block_value(fp, blk), blk.1, r, &mut keys);
             for &key in &keys {
-                let start = table.partition_point(|e| e.0 < key);
-                for &(_, j) in table[start..].iter().take_while(|e| e.0 == key) {
+                for j in table.with_value(key) {
                     let d = (fp ^ self.fingerprints[j as usize]).count_ones();
                     if d <= self.radius {
                         visit(j, bi, d);

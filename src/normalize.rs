@@ -79,6 +79,10 @@ fn is_han(c: char) -> bool {
 
 /// Width, punctuation and spacing of one line.
 fn clean_line(line: &str) -> String {
+    // Most lines of a clean text need nothing: skip the per-char rewriting.
+    if !line.chars().any(needs_cleaning) {
+        return unify_doc_number_brackets(line);
+    }
     let chars: Vec<char> = line
         .chars()
         .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}'))
@@ -103,6 +107,16 @@ fn clean_line(line: &str) -> String {
         }
     }
     unify_doc_number_brackets(&to_fullwidth_punct(&out))
+}
+
+/// Characters that [`clean_line`] changes or looks around.
+fn needs_cleaning(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}' | '．' | '－' | '–' | '―' | '─'
+                | '「' | '『' | '」' | '』' | ',' | ';' | ':' | '?' | '!' | '(' | ')'
+        )
 }
 
 /// Han characters and full-width punctuation: both sides of a removable space.
@@ -154,6 +168,9 @@ fn to_fullwidth_punct(s: &str) -> String {
 /// `[2025]`, `（2025）`, `【2025】`, `(2025)` right after Han characters and
 /// before a serial and 号 are 发文字号 brackets: write them as `〔2025〕`.
 fn unify_doc_number_brackets(s: &str) -> String {
+    if !s.contains('号') {
+        return s.to_string();
+    }
     use regex::Regex;
     use std::sync::LazyLock;
     static RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -167,6 +184,12 @@ fn unify_doc_number_brackets(s: &str) -> String {
 
 /// Page numbers (`— 3 —`, `-3-`) and rules drawn with characters.
 fn is_noise_line(l: &str) -> bool {
+    // Page numbers are short; rule lines are made of a few rule characters.
+    let first = l.chars().find(|c| !c.is_whitespace());
+    if l.len() > 24 && !first.is_some_and(|c| matches!(c, '━' | '—' | '-' | '_' | '─' | '═' | '=' | '*' | '·' | '…'))
+    {
+        return false;
+    }
     let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
     let is_rule = t.chars().count() >= 3
         && t.chars()

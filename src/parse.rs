@@ -274,7 +274,10 @@ pub fn parse(lines: &[&str]) -> Structure {
     // Title, then addressee, then the first body line.
     let title = find_title(&lines, &kinds);
     let after_title = title.map_or(0, |t| t.1);
-    let after_preamble = skip_preamble(&lines, &kinds, after_title);
+    let title_text = title.map_or(String::new(), |(start, end)| {
+        lines[start..end].iter().map(|l| l.compact.as_str()).collect()
+    });
+    let after_preamble = skip_preamble(&lines, &kinds, after_title, &title_text);
     if let Some((start, end)) = title {
         s.title = Some(lines[start..end].iter().map(|l| l.raw).collect());
     } else if mark_kind == Some(Head::MinutesMark) {
@@ -314,7 +317,7 @@ pub fn parse(lines: &[&str]) -> Structure {
     let tail = &lines[body_start..];
     s.cc = tail.iter().find_map(|l| colophon_list(&CC, l.raw));
     if s.addressee.is_none() {
-        // [GB] 7.4.2: a long addressee list moves to the colophon as `主送：`.
+        // [GB] 7.3.2: a long addressee list moves to the colophon as `主送：`.
         s.addressee = tail.iter().find_map(|l| colophon_list(&MAIN_TO, l.raw));
     }
     if let Some((org, date)) = lines.iter().rev().find_map(|l| printed(&l.compact)) {
@@ -418,6 +421,9 @@ fn org_date(compact: &str) -> Option<(String, Date)> {
 }
 
 fn printed(compact: &str) -> Option<(Option<String>, Date)> {
+    if !compact.ends_with("印发") {
+        return None;
+    }
     let caps = PRINTED.captures(compact)?;
     Some((caps.name("org").map(|m| m.as_str().to_string()), date_from(&caps)?))
 }
@@ -480,17 +486,18 @@ fn find_title(lines: &[Line], kinds: &[Option<Head>]) -> Option<(usize, usize)> 
 }
 
 /// Skips header lines and promulgation lines (`（…会议通过）`, `2001年…公布`,
-/// `——…在…会议上`) from `from`, and a part name right above them (`人格权编`):
-/// where the rest starts.
-fn skip_preamble(lines: &[Line], kinds: &[Option<Head>], from: usize) -> usize {
-    let part_name = |i: usize| {
-        lines[i].chars <= MAX_WRAPPED_LINE_CHARS
-            && is_title_line(&lines[i])
-            && lines.get(i + 1).is_some_and(is_promulgation)
+/// `——…在…会议上`) from `from`, a part name right above them (`人格权编`) and
+/// lines of a re-wrapped copy of the title: where the rest starts.
+fn skip_preamble(lines: &[Line], kinds: &[Option<Head>], from: usize, title: &str) -> usize {
+    let skippable = |i: usize| {
+        let line = &lines[i];
+        let short_title_like = line.chars <= MAX_WRAPPED_LINE_CHARS && is_title_line(line);
+        kinds.get(i).copied().flatten().is_some()
+            || is_promulgation(line)
+            || (short_title_like && lines.get(i + 1).is_some_and(is_promulgation))
+            || (short_title_like && title.contains(line.compact.as_str()))
     };
-    (from..lines.len())
-        .find(|&i| kinds.get(i).copied().flatten().is_none() && !is_promulgation(&lines[i]) && !part_name(i))
-        .unwrap_or(lines.len())
+    (from..lines.len()).find(|&i| !skippable(i)).unwrap_or(lines.len())
 }
 
 /// A date-led line without sentence punctuation; a bracketed note under the
@@ -543,7 +550,7 @@ fn addressee_text(raw: &str) -> String {
 /// Lines after which the 正文 is over: 附件说明, 附注, 版记.
 fn ends_body(line: &Line) -> bool {
     let c = line.compact.as_str();
-    ATTACH_NOTE.is_match(c) || NOTE.is_match(c) || COLOPHON.is_match(c) || PRINTED.is_match(c)
+    ATTACH_NOTE.is_match(c) || NOTE.is_match(c) || COLOPHON.is_match(c) || (c.ends_with("印发") && PRINTED.is_match(c))
 }
 
 /// The 成文日期 line and the signature above it. Candidates are whole-line
@@ -555,6 +562,10 @@ fn ends_body(line: &Line) -> bool {
 fn find_signoff(lines: &[Line], from: usize) -> Option<SignOff> {
     let candidates: Vec<(usize, Date, Option<&str>)> = (from..lines.len())
         .filter_map(|i| {
+            // Cheap test first: the pattern is anchored on a short line ending in 日.
+            if lines[i].chars > 64 || !lines[i].compact.ends_with('日') {
+                return None;
+            }
             let caps = SIGNOFF_DATE.captures(&lines[i].compact)?;
             let org = caps.name("org").map(|m| m.as_str());
             if org.is_some_and(|o| !is_org(o)) {
@@ -1385,6 +1396,7 @@ mod tests {
         );
         assert_eq!(s.genre, Some(Genre::Other));
         assert_eq!(s.doc_number, some("法释〔2022〕7号"));
+        assert_eq!(s.body, 5..6);
     }
 
     #[test]
@@ -1523,6 +1535,23 @@ mod tests {
     #[test]
     fn empty_input() {
         assert_eq!(parse(&[]), Structure::default());
+    }
+
+    proptest::proptest! {
+        /// Any mix of header, date and colophon fragments parses without
+        /// panicking, and the body stays inside the document.
+        #[test]
+        fn never_panics_and_body_in_bounds(
+            lines in proptest::collection::vec(
+                "[青禾县人民政府办公室文件关于的通知函纪要令第号期〔〕\\[\\]（）()【】0-9年月日〇二十：:。，、附件抄送主送印发签发人各乡镇 ]{0,24}",
+                0..14,
+            )
+        ) {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let s = parse(&refs);
+            proptest::prop_assert!(s.body.start <= s.body.end && s.body.end <= lines.len());
+            proptest::prop_assert!(s.title.as_deref().is_none_or(|t| !t.ends_with('。')));
+        }
     }
 
     /// Manual check over the real corpus (not part of the suite): no panics,
