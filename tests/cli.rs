@@ -257,3 +257,40 @@ fn empty_folder_is_a_successful_scan() {
     assert_eq!(report["pairs"].as_array().unwrap().len(), 0);
     fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn structure_fields_match_the_labels() {
+    let report = scan_json(Path::new(DEMO), &[]);
+    let docs: BTreeMap<&str, &Value> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d))
+        .collect();
+    let labels = labels();
+    let mut right: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut wrong: Vec<String> = Vec::new();
+    let mut total = 0;
+    for l in labels.iter().filter(|l| l["kind"] == "document") {
+        total += 1;
+        let d = docs[l["path"].as_str().unwrap()];
+        for field in ["title", "genre", "doc_number", "issuer", "date"] {
+            if d[field] == l[field] {
+                *right.entry(field).or_default() += 1;
+            } else {
+                wrong.push(format!("{} {field}: got {} want {}", l["path"], d[field], l[field]));
+            }
+        }
+    }
+    // 文号 and 成文日期 decide family order and are shown to reviewers: all must be right.
+    for field in ["doc_number", "date"] {
+        assert_eq!(right[field], total, "{field} wrong: {wrong:#?}");
+    }
+    for field in ["title", "genre", "issuer"] {
+        assert!(
+            right[field] * 100 >= total * 95,
+            "{field}: {}/{total} right: {wrong:#?}",
+            right[field]
+        );
+    }
+}
