@@ -6,8 +6,9 @@
 //! `k` bits, at least one block differs in at most `⌊k/m⌋` bits. Each block has
 //! a table sorted by its value; a query probes every value within `⌊k/m⌋` bits
 //! of its own block value, then checks the full distance of what it finds.
-//! `m` is chosen so that `⌊k/m⌋ ≤ 2`: few probes per block, long blocks, few
-//! false candidates. Written here because no maintained crate does radius
+//! `m` is chosen by a cost model ([`block_count`]): few long blocks mean many
+//! probes but few false candidates, many short blocks the reverse; which is
+//! cheaper depends on the number of fingerprints. Written here because no maintained crate does radius
 //! search over simhashes (gaoya's simhash index is approximate).
 
 use rayon::prelude::*;
@@ -71,6 +72,28 @@ fn block_value(fp: u64, (offset, width): (u32, u32)) -> u32 {
     ((fp >> offset) & ((1u64 << width) - 1)) as u32
 }
 
+/// Block count for radius `k` over `n` fingerprints: for a probe radius
+/// r ∈ {0, 1, 2}, the fewest blocks with ⌊k/m⌋ ≤ r; of those, the one with the
+/// least estimated work per query — probes (a random memory access each,
+/// weighted 20) plus candidates (a sequential popcount each, weighted 2, about
+/// n/2^width per probe). At least 2 blocks, so a block value fits in u32.
+pub fn block_count(k: u32, n: usize) -> u32 {
+    let cost = |m: u32| {
+        let width = 64 / m;
+        let r = k / m;
+        let probes: f64 = m as f64 * (0..=r).map(|i| binomial(width, i)).sum::<f64>();
+        probes * (20.0 + 2.0 * n as f64 / 2f64.powi(width as i32))
+    };
+    (0..=2u32)
+        .map(|r| (k / (r + 1) + 1).max(2))
+        .min_by(|&a, &b| cost(a).total_cmp(&cost(b)))
+        .unwrap_or(2)
+}
+
+fn binomial(n: u32, k: u32) -> f64 {
+    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+}
+
 /// Cut 64 bits into `m` blocks as equal as possible.
 fn layout(m: u32) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(m as usize);
@@ -105,9 +128,13 @@ impl HammingIndex {
     /// Index `fingerprints` for queries of radius `radius` (at most 63).
     pub fn build(fingerprints: &[u64], radius: u32) -> HammingIndex {
         let radius = radius.min(63);
-        // Smallest block count with ⌊k/m⌋ ≤ 2, and at least 2 blocks (so blocks fit in u32).
-        let m = (radius / 3 + 1).max(2);
-        let blocks = layout(m);
+        HammingIndex::with_blocks(fingerprints, radius, block_count(radius, fingerprints.len()))
+    }
+
+    /// Index with `m` blocks (2 ≤ m ≤ 64); any `m` gives exact results, only speed differs.
+    pub fn with_blocks(fingerprints: &[u64], radius: u32, m: u32) -> HammingIndex {
+        let radius = radius.min(63);
+        let blocks = layout(m.clamp(2, 64));
         let tables = blocks
             .par_iter()
             .map(|&blk| {
@@ -237,9 +264,12 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
-        fn index_equals_brute_force(fps in clustered(), radius in 0u32..=16) {
-            let index = HammingIndex::build(&fps, radius);
+        fn index_equals_brute_force(fps in clustered(), radius in 0u32..=16, r in 0u32..=2) {
+            // Every block layout the cost model may pick, not only the one it picks here.
+            let m = (radius / (r + 1) + 1).max(2);
+            let index = HammingIndex::with_blocks(&fps, radius, m);
             prop_assert_eq!(index.all_pairs(), brute_force_pairs(&fps, radius));
+            prop_assert_eq!(HammingIndex::build(&fps, radius).all_pairs(), brute_force_pairs(&fps, radius));
         }
 
         #[test]
@@ -256,6 +286,16 @@ mod tests {
             let index = HammingIndex::build(&fps, radius);
             for (i, &f) in fps.iter().enumerate() {
                 prop_assert!(index.query(f).contains(&(i as u32, 0)));
+            }
+        }
+    }
+
+    #[test]
+    fn block_count_keeps_the_probe_radius_at_most_two() {
+        for k in 0..=16 {
+            for n in [10, 1_000, 50_000, 1_000_000] {
+                let m = block_count(k, n);
+                assert!(m >= 2 && k / m <= 2, "k={k} n={n} m={m}");
             }
         }
     }
