@@ -80,6 +80,13 @@ pub fn analyze(raw: &str, method: Method) -> Analyzed {
     }
 }
 
+/// [`analyze`], with a bug on one odd input turned into that file's error:
+/// a batch of thousands must not die on one document.
+fn analyze_guarded(raw: &str, method: Method) -> Result<Analyzed, String> {
+    std::panic::catch_unwind(|| analyze(raw, method))
+        .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
+}
+
 /// A verified pair, by position in the input.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verified {
@@ -142,8 +149,8 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             let r = match &e.error {
                 Some(why) => Err(why.clone()),
                 None => read::read_file(&e.path)
-                    .map(|raw| analyze(&raw, opts.method))
-                    .map_err(|err| err.to_string()),
+                    .map_err(|err| err.to_string())
+                    .and_then(|raw| analyze_guarded(&raw, opts.method)),
             };
             progress.advance();
             r
