@@ -176,9 +176,6 @@ fn unify_doc_number_brackets(s: &str) -> String {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(\p{Han})[\[［(（【〔]((?:19|20)[0-9]{2})[\]］)）】〕](第?[0-9]{0,5}号)").unwrap()
     });
-    if !s.contains('号') {
-        return s.to_string();
-    }
     RE.replace_all(s, "$1〔$2〕$3").into_owned()
 }
 
