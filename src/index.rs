@@ -8,8 +8,8 @@
 //! of its own block value, then checks the full distance of what it finds.
 //! `m` is chosen by a cost model ([`block_count`]): few long blocks mean many
 //! probes but few false candidates, many short blocks the reverse; which is
-//! cheaper depends on the number of fingerprints. Written here because no maintained crate does radius
-//! search over simhashes (gaoya's simhash index is approximate).
+//! cheaper depends on the number of fingerprints. Written here because no
+//! maintained crate does radius search over simhashes (gaoya's simhash index is approximate).
 
 use rayon::prelude::*;
 
@@ -127,8 +127,7 @@ fn neighbours(v: u32, width: u32, r: u32, out: &mut Vec<u32>) {
 impl HammingIndex {
     /// Index `fingerprints` for queries of radius `radius` (at most 63).
     pub fn build(fingerprints: &[u64], radius: u32) -> HammingIndex {
-        let radius = radius.min(63);
-        HammingIndex::with_blocks(fingerprints, radius, block_count(radius, fingerprints.len()))
+        HammingIndex::with_blocks(fingerprints, radius, block_count(radius.min(63), fingerprints.len()))
     }
 
     /// Index with `m` blocks (2 ≤ m ≤ 64); any `m` gives exact results, only speed differs.
