@@ -180,6 +180,9 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             containment_a_in_b: round4(v.overlap.a_in_b()),
             containment_b_in_a: round4(v.overlap.b_in_a()),
             relation: v.relation,
+            passages: Vec::new(),
+            changes: Vec::new(),
+            shared_chars: 0,
         })
         .collect();
     let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
@@ -222,6 +225,8 @@ fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
                 chars: a.chars,
                 simhash: Some(a.fingerprint),
                 error: None,
+                ratios: None,
+                disguised_issuance: None,
             }
         }
         Err(e) => DocumentEntry {
@@ -234,6 +239,8 @@ fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
             chars: 0,
             simhash: None,
             error: Some(e.clone()),
+            ratios: None,
+            disguised_issuance: None,
         },
     }
 }

@@ -115,6 +115,13 @@ pub enum Relation {
     NearDuplicate,
     /// One document is (almost) inside the other, similarity below threshold.
     Containment,
+    /// The same text once years, dates, 文号, numbers, level words and
+    /// organisation names are replaced by placeholders: last year's notice
+    /// re-issued, or a higher level's copied with 全省 turned into 全县.
+    Reissue,
+    /// A 转发…的通知 that wraps the other document: legitimate, and not
+    /// counted as copying in the ratios.
+    Forwarding,
 }
 
 impl Relation {
@@ -123,6 +130,8 @@ impl Relation {
             Relation::Exact => "完全相同",
             Relation::NearDuplicate => "高度相似",
             Relation::Containment => "包含",
+            Relation::Reissue => "换日期/层级重发",
+            Relation::Forwarding => "转发",
         }
     }
 }
