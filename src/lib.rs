@@ -11,14 +11,17 @@
 //! arguments and calls it.
 
 pub mod cluster;
+pub mod config;
 pub mod document;
 pub mod eval;
+pub mod eval_white_header;
 pub mod fingerprint;
 pub mod index;
 pub mod normalize;
 pub mod parse;
 pub mod read;
 pub mod report;
+pub mod rules;
 pub mod scan;
 pub mod segment;
 pub mod verify;

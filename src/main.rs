@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use wenshan::config::Config;
 use wenshan::fingerprint::Method;
 use wenshan::scan::{Progress, ScanOptions, DEFAULT_RADIUS};
 use wenshan::verify::Thresholds;
@@ -28,6 +29,13 @@ enum Command {
     /// Measure detection quality against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// List the disguised-issuance rules (WH0xx find, WH1xx exempt).
+    Rules,
+    /// Print a rule's documentation, e.g. `wenshan explain WH003`.
+    Explain {
+        /// Rule code.
+        code: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -63,6 +71,7 @@ impl Matching {
                 similarity: self.threshold,
                 containment: self.containment,
             },
+            white_header: true,
         }
     }
 }
@@ -78,6 +87,20 @@ struct ScanArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     matching: Matching,
+    /// Skip the disguised-issuance (红头转白头) rules.
+    #[arg(long)]
+    no_white_header: bool,
+    /// Rule configuration (default: the nearest wenshan.toml upward from PATH).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+/// The configuration to use: `--config`, else the nearest `wenshan.toml`.
+fn config_for(explicit: Option<&PathBuf>, start: &std::path::Path) -> Result<Config> {
+    match explicit.cloned().or_else(|| Config::discover(start)) {
+        Some(p) => Ok(Config::load(&p)?),
+        None => Ok(Config::default()),
+    }
 }
 
 #[derive(Subcommand)]
@@ -93,6 +116,18 @@ enum EvalCommand {
         sweep: bool,
         #[command(flatten)]
         matching: Matching,
+    },
+    /// Disguised-issuance precision/recall against labelled documents.
+    WhiteHeader {
+        /// Folder of labelled documents.
+        #[arg(long)]
+        docs: PathBuf,
+        /// Labels (jsonl: path, carrier, disguised, level …).
+        #[arg(long)]
+        labels: PathBuf,
+        /// Rule configuration (default: the nearest wenshan.toml upward from DOCS).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -137,7 +172,10 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Scan(args) => {
-            let report = wenshan::scan::scan(&args.path, &args.matching.options(), &Bar::new())?;
+            let config = config_for(args.config.as_ref(), &args.path)?;
+            let mut opts = args.matching.options();
+            opts.white_header = !args.no_white_header;
+            let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
             let text = match args.format {
                 Format::Json => report.to_json(),
                 Format::Terminal => report.to_terminal(),
@@ -160,6 +198,15 @@ fn run(cli: Cli) -> Result<()> {
                 wenshan::eval::redundancy(&docs, &oracle, &matching.options(), sweep)?
             );
         }
+        Command::Eval(EvalCommand::WhiteHeader { docs, labels, config }) => {
+            let config = config_for(config.as_ref(), &docs)?;
+            print!("{}", wenshan::eval_white_header::evaluate(&docs, &labels, &config)?);
+        }
+        Command::Rules => print!("{}", wenshan::rules::listing()),
+        Command::Explain { code } => match wenshan::rules::rule(&code) {
+            Some(doc) => print!("{}", wenshan::rules::explain(doc)),
+            None => anyhow::bail!("没有规则 “{code}”；运行 `wenshan rules` 查看全部规则"),
+        },
     }
     Ok(())
 }

@@ -7,6 +7,9 @@
 //! sorted, so the report is identical whatever the thread count.
 
 use crate::cluster;
+use crate::config::Config;
+use crate::report::DisguisedIssuance;
+use crate::rules::Detector;
 use crate::document::Structure;
 use crate::fingerprint::{Fingerprint, Method};
 use crate::index::HammingIndex;
@@ -28,6 +31,8 @@ pub struct ScanOptions {
     /// cheap to verify on the text, missed pairs are lost for good.
     pub radius: u32,
     pub thresholds: Thresholds,
+    /// Run the disguised-issuance (红头转白头) rules on every document.
+    pub white_header: bool,
 }
 
 impl Default for ScanOptions {
@@ -36,6 +41,7 @@ impl Default for ScanOptions {
             method: Method::Weighted,
             radius: DEFAULT_RADIUS,
             thresholds: Thresholds::default(),
+            white_header: true,
         }
     }
 }
@@ -64,12 +70,20 @@ pub struct Analyzed {
     /// The normalised text. Its [`comparison_key`] is computed only for
     /// documents that reach verification: most never do.
     pub text: String,
+    /// The disguised-issuance assessment, when the rules ran.
+    pub disguised: Option<DisguisedIssuance>,
 }
 
 /// The map step for one text.
 pub fn analyze(raw: &str, method: Method) -> Analyzed {
+    analyze_with(raw, method, None)
+}
+
+/// The map step, with the disguised-issuance rules when a detector is given.
+pub fn analyze_with(raw: &str, method: Method, detector: Option<&Detector>) -> Analyzed {
     let norm = normalize(raw);
     let structure = parse(&norm.line_texts());
+    let disguised = detector.map(|d| d.assess(&norm, &structure));
     let text = norm.text();
     let tokens = Segmenter::global().content_tokens(&text);
     Analyzed {
@@ -77,13 +91,14 @@ pub fn analyze(raw: &str, method: Method) -> Analyzed {
         chars: text.chars().filter(|c| *c != '\n').count(),
         fingerprint: method.fingerprint(&tokens),
         text,
+        disguised,
     }
 }
 
-/// [`analyze`], with a bug on one odd input turned into that file's error:
-/// a batch of thousands must not die on one document.
-fn analyze_guarded(raw: &str, method: Method) -> Result<Analyzed, String> {
-    std::panic::catch_unwind(|| analyze(raw, method))
+/// [`analyze_with`], with a bug on one odd input turned into that file's
+/// error: a batch of thousands must not die on one document.
+fn analyze_guarded(raw: &str, method: Method, detector: Option<&Detector>) -> Result<Analyzed, String> {
+    std::panic::catch_unwind(|| analyze_with(raw, method, detector))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
 
@@ -133,8 +148,15 @@ pub enum ScanError {
     Walk(#[from] WalkError),
 }
 
-/// Scan a folder (or one file) and report near-duplicate families.
+/// Scan a folder (or one file) with the default rule configuration.
 pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Report, ScanError> {
+    scan_with(root, opts, &Config::default(), progress)
+}
+
+/// Scan a folder (or one file) and report near-duplicate families and
+/// disguised issuance, with rules configured by `config` (`wenshan.toml`).
+pub fn scan_with(root: &Path, opts: &ScanOptions, config: &Config, progress: &dyn Progress) -> Result<Report, ScanError> {
+    let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).
     let (entries, _) = rayon::join(
@@ -150,7 +172,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
                 Some(why) => Err(why.clone()),
                 None => read::read_file(&e.path)
                     .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts.method)),
+                    .and_then(|raw| analyze_guarded(&raw, opts.method, detector.as_ref())),
             };
             progress.advance();
             r
@@ -226,7 +248,7 @@ fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
                 simhash: Some(a.fingerprint),
                 error: None,
                 ratios: None,
-                disguised_issuance: None,
+                disguised_issuance: a.disguised.clone(),
             }
         }
         Err(e) => DocumentEntry {

@@ -1,0 +1,495 @@
+//! Signals (§5) and counter-signals (§6), each found on a sentence with its
+//! span. Discounts are applied here, where the sentence is in view: reported
+//! speech and praise count half, a negated sanction ("不得以排名代替考核")
+//! counts little, meeting logistics may not carry a document.
+
+use super::audience::{Audience, Direction};
+use super::carrier::Carrier;
+use super::lexicon::*;
+use super::text::{DocText, Sentence, Span};
+use super::Detector;
+use crate::document::Structure;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One binding signal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub family: Family,
+    pub span: Span,
+    /// Contribution after discounts.
+    pub weight: f64,
+    /// Inside reported speech (a leader's words relayed).
+    pub reported: bool,
+}
+
+impl Hit {
+    pub fn message(&self) -> String {
+        let note = if self.reported { "（转述他人讲话，权重减半）" } else { "" };
+        format!("{}{}", self.family.name_zh(), note)
+    }
+}
+
+/// One counter-signal, by its rule code (WH1xx).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counter {
+    pub code: &'static str,
+    pub span: Span,
+}
+
+/// The issuer's name: 落款, else the 版头 mark, else the 版记 printer, else a
+/// chat group's owner, else a first line that reads as an organisation.
+pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
+    static ORGLIKE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\p{Han}（）()]{2,30}(?:局|委|办|办公室|人民政府|政府|中心|指挥部|领导小组|专班|委员会|管委会|办事处|分局|大队|站|所|院)$")
+            .expect("pattern")
+    });
+    static GROUP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^【(?P<org>[^】]{2,24}?)(?:工作|业务|通知|联络)?群[^】]*】").expect("pattern"));
+    if let Some(i) = s.issuer.as_deref().filter(|i| !i.is_empty()) {
+        return Some(i.to_string());
+    }
+    if let Some(m) = s.issuer_mark.as_deref() {
+        return Some(m.trim_end_matches("文件").trim_end_matches("会议纪要").to_string());
+    }
+    if let Some(p) = s.printed_by.as_deref() {
+        return Some(p.to_string());
+    }
+    if let Some(c) = doc.lines.first().and_then(|l| GROUP.captures(l)) {
+        return Some(c["org"].to_string());
+    }
+    doc.lines.iter().take(3).find(|l| ORGLIKE.is_match(l)).map(|l| l.to_string())
+}
+
+/// Char ranges of 《…》 in a sentence: titles of other documents quoted.
+fn quoted(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '《' => open = Some(i),
+            '》' => {
+                if let Some(o) = open.take() {
+                    out.push((o, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// 要 as a modal verb, not inside 主要, 重要, 需要, 要求, 纪要 …
+fn bare_yao(text: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    chars.iter().enumerate().find_map(|(k, &(b, c))| {
+        if c != '要' {
+            return None;
+        }
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|x| x.1);
+        let bad_prev = prev.is_some_and(|p| "主重需纪摘只概提简必想将还总首紧扼撮".contains(p));
+        let bad_next = next.is_some_and(|n| "求点素闻害件事务览目职员犯塞".contains(n));
+        (!bad_prev && !bad_next).then_some(b)
+    })
+}
+
+const SENTENCE_FAMILIES: [Family; 10] = [
+    Family::Deadline,
+    Family::Reporting,
+    Family::Accountability,
+    Family::Ranking,
+    Family::NewTask,
+    Family::Form,
+    Family::Effect,
+    Family::Enforce,
+    Family::Trapping,
+    Family::Chat,
+];
+
+fn pattern(f: Family) -> &'static Regex {
+    match f {
+        Family::Deadline => &DEADLINE,
+        Family::Reporting => &REPORTING,
+        Family::Accountability => &ACCOUNTABILITY,
+        Family::Ranking => &RANKING,
+        Family::NewTask => &NEW_TASK,
+        Family::Form => &FORM,
+        Family::Effect => &EFFECT,
+        Family::Enforce => &ENFORCE,
+        Family::Trapping => &TRAPPING,
+        Family::Numbering => &NUMBERING,
+        Family::Chat => &CHAT,
+        Family::Audience => &CLASS_OF_UNITS,
+        Family::Directive => &MODAL,
+    }
+}
+
+struct Context<'d> {
+    det: &'d Detector,
+    minutes: bool,
+}
+
+/// Hits of one sentence: at most one per family, so a cap means "this many
+/// sentences", not "this many words".
+fn sentence_hits(s: &Sentence, ctx: &Context, extra: &[(Family, Regex)], out: &mut Vec<Hit>) {
+    let quotes = quoted(s.text);
+    let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
+    let reported = REPORTED.is_match(s.text) && !(ctx.minutes && MINUTES_DECISION.is_match(s.text));
+    let negated = NEGATED.is_match(s.text);
+    let praise = COMMENDATION.is_match(s.text);
+    let factor = |f: Family| {
+        let mut x = if reported { 0.5 } else { 1.0 };
+        if negated && matches!(f, Family::Accountability | Family::Ranking | Family::Form | Family::Reporting) {
+            x *= 0.3;
+        }
+        if praise && matches!(f, Family::Accountability | Family::Ranking) {
+            x *= 0.5;
+        }
+        x
+    };
+    let mut push = |f: Family, r: std::ops::Range<usize>, base: f64| {
+        if out.iter().any(|h| h.family == f && h.span.line == s.line && h.span.start >= s.start && h.span.start < s.start + s.text.chars().count()) {
+            return;
+        }
+        out.push(Hit {
+            family: f,
+            span: s.span(r),
+            weight: base * factor(f),
+            reported,
+        });
+    };
+    for f in SENTENCE_FAMILIES {
+        let found = pattern(f)
+            .find_iter(s.text)
+            .chain(extra.iter().filter(|(ef, _)| *ef == f).flat_map(|(_, re)| re.find_iter(s.text)))
+            .find(|m| !in_quote(m.start()));
+        if let Some(m) = found {
+            push(f, m.range(), ctx.det.family_weight(f).0);
+        }
+    }
+    let (dw, _) = ctx.det.family_weight(Family::Directive);
+    if let Some(m) = UNIT_SUBJECT_MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+        push(Family::Directive, m.range(), dw);
+    } else if let Some(m) = MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+        push(Family::Directive, m.range(), dw / 2.0);
+    } else if let Some(b) = bare_yao(s.text).filter(|b| !in_quote(*b)) {
+        push(Family::Directive, b..b + '要'.len_utf8(), dw / 2.0);
+    }
+}
+
+fn line_span(doc: &DocText, line: usize, m: regex::Match) -> Span {
+    let l = doc.lines[line];
+    let start = l[..m.start()].chars().count();
+    Span {
+        line,
+        start,
+        end: start + m.as_str().chars().count(),
+    }
+}
+
+/// All hits and counter-signals of a document. May set the audience from the
+/// body when no addressee line names it (§7 gate 2: a class of units as the
+/// subject of a directive sentence counts).
+pub fn collect(
+    doc: &DocText,
+    s: &Structure,
+    carrier: Carrier,
+    audience: &mut Audience,
+    extra: &[(Family, Regex)],
+    det: &Detector,
+) -> (Vec<Hit>, Vec<Counter>) {
+    let ctx = Context {
+        det,
+        minutes: carrier == Carrier::Minutes,
+    };
+    let sentences = doc.sentences();
+    let body = body_lines(doc, s, carrier);
+    let mut hits = Vec::new();
+    for sent in sentences.iter().filter(|x| body(x.line)) {
+        sentence_hits(sent, &ctx, extra, &mut hits);
+    }
+    attachment_hits(doc, det, &mut hits);
+    numbering_hits(doc, s, carrier, det, &mut hits);
+    infer_audience(doc, &sentences, &body, carrier, audience);
+    if let Some(span) = audience.downward.or(audience.lower_governments) {
+        hits.push(Hit {
+            family: Family::Audience,
+            span,
+            weight: det.family_weight(Family::Audience).0,
+            reported: false,
+        });
+    }
+    let mut counters = counters(doc, s, carrier, audience, &sentences, &hits);
+    if let Some(span) = logistics(doc, s, carrier) {
+        cap_logistics(&mut hits);
+        counters.push(Counter { code: "WH109", span });
+    }
+    hits.sort_by_key(|h| (h.span, h.family));
+    (hits, counters)
+}
+
+/// Lines whose sentences are scored: the body, or everything for a chat
+/// message or a fragment the parser could not place.
+fn body_lines<'s>(doc: &DocText, s: &Structure, carrier: Carrier) -> impl Fn(usize) -> bool + 's {
+    let all = carrier == Carrier::Chat || s.body.is_empty();
+    let body = s.body.clone();
+    let skip: Vec<usize> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| DISTRIBUTION.is_match(l) || ATTENDANCE.is_match(l) || ATTACHMENT_LINE.is_match(l))
+        .map(|(i, _)| i)
+        .collect();
+    let title = s.title.clone();
+    let titles: Vec<usize> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .take(8)
+        .filter(|(_, l)| title.as_deref().is_some_and(|t| !l.is_empty() && t.contains(*l)))
+        .map(|(i, _)| i)
+        .collect();
+    move |i| (all || body.contains(&i) || i >= body.end) && !skip.contains(&i) && !titles.contains(&i)
+}
+
+fn attachment_hits(doc: &DocText, det: &Detector, hits: &mut Vec<Hit>) {
+    let (w, _) = det.family_weight(Family::Form);
+    for (i, l) in doc.lines.iter().enumerate() {
+        if !ATTACHMENT_LINE.is_match(l) {
+            continue;
+        }
+        let (m, weight) = match (FORM.find(l), RECEIPT.find(l)) {
+            (Some(m), _) => (m, w),
+            (None, Some(m)) => (m, w / 4.0),
+            _ => continue,
+        };
+        hits.push(Hit {
+            family: Family::Form,
+            span: line_span(doc, i, m),
+            weight,
+            reported: false,
+        });
+    }
+}
+
+/// A 文号-like number or an issue number on a carrier that is not counted.
+fn numbering_hits(doc: &DocText, s: &Structure, carrier: Carrier, det: &Detector, hits: &mut Vec<Hit>) {
+    if carrier.is_formal() {
+        return;
+    }
+    let (w, _) = det.family_weight(Family::Numbering);
+    let head = s.body.start.max(4).min(doc.lines.len());
+    for (i, l) in doc.lines.iter().enumerate().take(head) {
+        if let Some(m) = NUMBERING.find(l).or_else(|| ISSUE_NUMBER.find(l)) {
+            hits.push(Hit {
+                family: Family::Numbering,
+                span: line_span(doc, i, m),
+                weight: w,
+                reported: false,
+            });
+            return;
+        }
+    }
+}
+
+fn infer_audience(
+    doc: &DocText,
+    sentences: &[Sentence],
+    body: &dyn Fn(usize) -> bool,
+    carrier: Carrier,
+    audience: &mut Audience,
+) {
+    if audience.downward.is_some() || audience.direction == Direction::Up {
+        return;
+    }
+    let subject = sentences
+        .iter()
+        .filter(|x| body(x.line) && !REPORTED.is_match(x.text))
+        .find_map(|x| {
+            let m = UNIT_SUBJECT_MODAL.find(x.text)?;
+            let cls = CLASS_OF_UNITS.find(m.as_str())?;
+            Some(x.span(m.start() + cls.start()..m.start() + cls.end()))
+        });
+    let chat = || {
+        (carrier == Carrier::Chat)
+            .then(|| {
+                doc.lines.iter().enumerate().find_map(|(i, l)| {
+                    CLASS_OF_UNITS
+                        .find(l)
+                        .or_else(|| CHAT_CARRIER.find(l).filter(|m| m.as_str().contains("所有人")))
+                        .map(|m| line_span(doc, i, m))
+                })
+            })
+            .flatten()
+    };
+    audience.downward = subject.or_else(chat);
+    if audience.downward.is_some() && matches!(audience.direction, Direction::Unknown | Direction::Peer) {
+        audience.direction = Direction::Down;
+    }
+}
+
+/// Meeting logistics: a meeting or training notice whose time, place and
+/// receipt are the whole of what it asks (§6 C9).
+fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
+    let title = s.title.as_deref().unwrap_or("");
+    let meeting_title = title.contains("会议") || title.contains("培训") || title.contains("座谈");
+    let marks = doc.lines.iter().filter(|l| MEETING_LOGISTICS.is_match(l)).count();
+    if carrier != Carrier::MeetingNotice && !(meeting_title && marks >= 2) {
+        return None;
+    }
+    let i = doc.lines.iter().position(|l| MEETING_LOGISTICS.is_match(l) || l.contains(title))?;
+    Some(doc.line_span(i))
+}
+
+/// Deadlines, reporting and forms of a meeting notice are its receipt: capped
+/// at 5 points together.
+fn cap_logistics(hits: &mut [Hit]) {
+    let logistic = |f: Family| matches!(f, Family::Deadline | Family::Reporting | Family::Form);
+    let sum: f64 = hits.iter().filter(|h| logistic(h.family)).map(|h| h.weight).sum();
+    if sum > 5.0 {
+        for h in hits.iter_mut().filter(|h| logistic(h.family)) {
+            h.weight *= 5.0 / sum;
+        }
+    }
+}
+
+fn first_match(doc: &DocText, sentences: &[Sentence], re: &Regex) -> Option<Span> {
+    sentences.iter().find_map(|x| re.find(x.text).map(|m| x.span(m.range()))).or_else(|| {
+        doc.lines
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| re.find(l).map(|m| line_span(doc, i, m)))
+    })
+}
+
+fn counters(
+    doc: &DocText,
+    s: &Structure,
+    carrier: Carrier,
+    audience: &Audience,
+    sentences: &[Sentence],
+    hits: &[Hit],
+) -> Vec<Counter> {
+    let mut out = Vec::new();
+    let mut add = |code: &'static str, span: Option<Span>| {
+        if let Some(span) = span {
+            out.push(Counter { code, span });
+        }
+    };
+    let class_audience = audience.downward.is_some() || audience.lower_governments.is_some();
+    if audience.direction == Direction::Up {
+        let title_line = doc.lines.iter().position(|l| s.title.as_deref().is_some_and(|t| t.contains(*l)));
+        add("WH101", audience.evidence.or(title_line.map(|i| doc.line_span(i))));
+    }
+    if !class_audience {
+        let peer = sentences
+            .iter()
+            .filter(|x| !REPORTED.is_match(x.text))
+            .find_map(|x| PEER.find(x.text).map(|m| x.span(m.range())));
+        add("WH102", peer);
+    }
+    let binding = hits.iter().any(|h| h.family.is_binding() && !h.reported && h.weight >= 1.0);
+    if !binding {
+        add("WH103", first_match(doc, sentences, &INFO_ONLY));
+    }
+    if carrier == Carrier::Minutes {
+        let m = minutes(doc, sentences, audience);
+        if m.attendance.is_some() && m.absent.is_empty() && !m.distributed_beyond {
+            add("WH104", m.attendance);
+        }
+    }
+    if carrier.is_formal() {
+        add("WH105", first_match(doc, sentences, &FORWARD));
+    }
+    if hits.iter().any(|h| h.reported) {
+        let rep = sentences
+            .iter()
+            .find_map(|x| REPORTED.find(x.text).map(|m| x.span(m.range())));
+        add("WH106", rep);
+    }
+    add("WH107", first_match(doc, sentences, &APPROVAL));
+    if hits.iter().any(|h| matches!(h.family, Family::Accountability | Family::Ranking)) {
+        let praise = sentences
+            .iter()
+            .find_map(|x| COMMENDATION.find(x.text).map(|m| x.span(m.range())));
+        add("WH108", praise);
+    }
+    out
+}
+
+/// What the minutes say about who attended and who is tasked.
+pub struct Minutes {
+    /// The first attendance line (出席/列席), if any.
+    pub attendance: Option<Span>,
+    /// Units given a task that did not attend.
+    pub absent: Vec<Span>,
+    /// Distributed (分送/发) to a class of units that did not attend.
+    pub distributed_beyond: bool,
+}
+
+static TASKED_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:由)?(?P<u>[\p{Han}]{1,12}?(?:局|镇|乡|街道|办|委|公司|中心|院|所|队|站|办公室|集团))(?:负责|牵头|要|须|务必|于|在|抓紧|会同|做好|组织|立即|尽快)")
+        .expect("pattern")
+});
+
+/// A unit name without the place prefix: 县水务局 ~ 青禾县水务局 ~ 水务局.
+fn unit_key(u: &str) -> &str {
+    let cut = u
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '县' | '市' | '区'))
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|&i| i < u.len().saturating_sub(3));
+    cut.map_or(u, |i| &u[i..])
+}
+
+pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Minutes {
+    let attendance_lines: Vec<usize> = (0..doc.lines.len()).filter(|&i| ATTENDANCE.is_match(doc.lines[i])).collect();
+    let attended: String = attendance_lines.iter().map(|&i| doc.lines[i]).collect::<Vec<_>>().join("，");
+    let mut absent = Vec::new();
+    for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
+        if let Some(m) = UNIT_SUBJECT_MODAL.find(x.text) {
+            if let Some(c) = CLASS_OF_UNITS.find(m.as_str()) {
+                let class = c.as_str().trim_start_matches('各');
+                if !attended.contains(class) {
+                    absent.push(x.span(m.start() + c.start()..m.start() + c.end()));
+                }
+            }
+        }
+        for c in TASKED_UNIT.captures_iter(x.text) {
+            let u = c.name("u").expect("group");
+            if !attendance_lines.is_empty() && !attended.contains(unit_key(u.as_str())) {
+                absent.push(x.span(u.range()));
+            }
+        }
+    }
+    let distributed_beyond = audience.downward.is_some_and(|sp| {
+        let t = doc.text(sp);
+        !attended.contains(t.trim_start_matches('各').trim_end_matches("人民政府"))
+    });
+    Minutes {
+        attendance: attendance_lines.first().map(|&i| doc.line_span(i)),
+        absent,
+        distributed_beyond,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yao_as_a_modal_and_inside_words() {
+        assert!(bare_yao("各乡镇要加强巡查").is_some());
+        assert!(bare_yao("主要负责同志").is_none());
+        assert!(bare_yao("按照会议要求").is_none());
+        assert!(bare_yao("会议纪要如下").is_none());
+    }
+
+    #[test]
+    fn unit_keys_drop_the_place() {
+        assert_eq!(unit_key("青禾县水务局"), "水务局");
+        assert_eq!(unit_key("县水务局"), "水务局");
+        assert_eq!(unit_key("城关镇"), "城关镇");
+    }
+}
