@@ -40,7 +40,10 @@ pub struct Label {
 
 pub fn load_labels(path: &Path) -> Result<Vec<Label>, LabelError> {
     let p = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LabelError::Read { path: p.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LabelError::Read {
+        path: p.clone(),
+        source,
+    })?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -152,7 +155,11 @@ fn row(out: &mut String, name: &str, c: &Confusion) {
 
 fn table(out: &mut String, title: &str, groups: &BTreeMap<String, Confusion>) {
     let _ = writeln!(out, "\n{title}");
-    let _ = writeln!(out, "  {:<12} {:>4} {:>4} {:>4} {:>4} {:>4}   精确率 召回率  F1", "", "文件", "正例", "TP", "FP", "FN");
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>4} {:>4} {:>4} {:>4} {:>4}   精确率 召回率  F1",
+        "", "文件", "正例", "TP", "FP", "FN"
+    );
     for (k, c) in groups {
         row(out, k, c);
     }
@@ -185,8 +192,15 @@ pub fn render(outcomes: &[Outcome]) -> String {
         let p = o.predicted(Verdict::Likely);
         likely.add(p, o.label.disguised);
         review.add(o.predicted(Verdict::Review), o.label.disguised);
-        by_carrier.entry(o.label.carrier.clone()).or_default().add(p, o.label.disguised);
-        let level = if o.label.level.is_empty() { "—" } else { o.label.level.as_str() };
+        by_carrier
+            .entry(o.label.carrier.clone())
+            .or_default()
+            .add(p, o.label.disguised);
+        let level = if o.label.level.is_empty() {
+            "—"
+        } else {
+            o.label.level.as_str()
+        };
         by_level.entry(level.to_string()).or_default().add(p, o.label.disguised);
     }
     let _ = writeln!(out, "\n判定为“高度疑似”(likely)：");
@@ -233,7 +247,10 @@ fn misses(out: &mut String, outcomes: &[Outcome]) {
         .filter(|o| o.label.disguised && !o.predicted(Verdict::Likely))
         .collect();
     fns.sort_by_key(|o| score(o));
-    for (title, list) in [("误报（标注为否、判为高度疑似）：", fps), ("漏报（标注为是、未判为高度疑似）：", fns)] {
+    for (title, list) in [
+        ("误报（标注为否、判为高度疑似）：", fps),
+        ("漏报（标注为是、未判为高度疑似）：", fns),
+    ] {
         let _ = writeln!(out, "\n{title}{}", if list.is_empty() { " 无" } else { "" });
         for o in list.iter().take(10) {
             describe(out, o);

@@ -8,15 +8,15 @@
 
 use crate::cluster;
 use crate::config::Config;
-use crate::report::DisguisedIssuance;
-use crate::rules::Detector;
 use crate::document::Structure;
 use crate::fingerprint::{Fingerprint, Method};
 use crate::index::HammingIndex;
 use crate::normalize::{comparison_key, normalize};
 use crate::parse::parse;
 use crate::read;
+use crate::report::DisguisedIssuance;
 use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
+use crate::rules::Detector;
 use crate::segment::Segmenter;
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use crate::walk::{walk, WalkError};
@@ -155,7 +155,12 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
 
 /// Scan a folder (or one file) and report near-duplicate families and
 /// disguised issuance, with rules configured by `config` (`wenshan.toml`).
-pub fn scan_with(root: &Path, opts: &ScanOptions, config: &Config, progress: &dyn Progress) -> Result<Report, ScanError> {
+pub fn scan_with(
+    root: &Path,
+    opts: &ScanOptions,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Report, ScanError> {
     let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).

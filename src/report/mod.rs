@@ -117,6 +117,12 @@ pub struct FindingEntry {
     pub text: String,
     /// Contribution to the score (negative for counter-signals).
     pub weight: i32,
+    /// The normalised line the span is on and the span's char column in it:
+    /// what the terminal shows under `-->` (not part of the JSON contract).
+    #[serde(skip)]
+    pub source: String,
+    #[serde(skip)]
+    pub source_column: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -1,7 +1,7 @@
 //! The Chinese terminal report: families first, then per pair the top shared
 //! passages, then disguised-issuance diagnostics, then per-file errors.
 
-use super::Report;
+use super::{FindingEntry, Report, Verdict};
 use std::fmt::Write as _;
 
 impl Report {
@@ -59,6 +59,7 @@ impl Report {
                 );
             }
         }
+        self.disguised_section(&mut out);
         if failed > 0 {
             let _ = writeln!(out, "\n读取失败的文件（未参与比对）：");
             for d in self.failed() {
@@ -67,4 +68,96 @@ impl Report {
         }
         out
     }
+
+    /// rustc/ruff-style diagnostics for documents in the review band or above.
+    fn disguised_section(&self, out: &mut String) {
+        let flagged: Vec<_> = self
+            .documents
+            .iter()
+            .filter_map(|d| d.disguised_issuance.as_ref().map(|x| (d, x)))
+            .filter(|(_, x)| x.verdict != Verdict::Unlikely)
+            .collect();
+        let assessed = self.documents.iter().filter(|d| d.disguised_issuance.is_some()).count();
+        if assessed == 0 {
+            return;
+        }
+        let likely = flagged.iter().filter(|(_, x)| x.verdict == Verdict::Likely).count();
+        let _ = writeln!(
+            out,
+            "\n━━ 变相发文（红头转白头）检查 · {} 份文件：高度疑似 {} 份，建议复核 {} 份 ━━",
+            assessed,
+            likely,
+            flagged.len() - likely
+        );
+        for (d, x) in flagged {
+            let _ = writeln!(
+                out,
+                "\n{}：{}（{} 分）· 载体：{} · 行文方向：{}",
+                d.path,
+                x.verdict.name_zh(),
+                x.score,
+                x.carrier,
+                direction_zh(&x.direction)
+            );
+            for f in &x.findings {
+                diagnostic(out, &d.path, f);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n（用 `wenshan explain 规则代码` 查看规则说明；在 wenshan.toml 中调整规则与权重。）"
+        );
+    }
+}
+
+fn direction_zh(d: &str) -> &'static str {
+    match d {
+        "down" => "下行",
+        "up" => "上行",
+        "peer" => "平行",
+        "internal" => "内部",
+        "public" => "面向社会",
+        _ => "不明",
+    }
+}
+
+/// Display width in a terminal: CJK and full-width forms take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
+    let level = match crate::rules::severity(&f.rule) {
+        "error" => "错误",
+        "info" => "提示",
+        "note" => "说明",
+        _ => "警告",
+    };
+    let _ = writeln!(out, "{level}[{}]: {}", f.rule, f.message);
+    let _ = writeln!(out, "  --> {}:{}:{}", path, f.line, f.column);
+    if f.source.is_empty() {
+        return;
+    }
+    let gutter = " ".repeat(f.line.to_string().len());
+    let before: String = f.source.chars().take(f.source_column).collect();
+    let _ = writeln!(out, "{gutter} |");
+    let _ = writeln!(out, "{} | {}", f.line, f.source);
+    let _ = writeln!(
+        out,
+        "{gutter} | {}{} {:+}",
+        " ".repeat(width(&before)),
+        "^".repeat(width(&f.text).max(1)),
+        f.weight
+    );
 }

@@ -64,6 +64,22 @@ impl Direction {
     }
 }
 
+const NOT_LEVEL: [&str; 14] = [
+    "农村",
+    "乡村",
+    "城乡",
+    "市场",
+    "城市",
+    "市政",
+    "市容",
+    "社区卫生",
+    "区域",
+    "村镇",
+    "新区",
+    "园区",
+    "景区",
+    "小区",
+];
 static LEVEL_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|社区").expect("pattern"));
 static COORDINATING: LazyLock<Regex> = LazyLock::new(|| {
@@ -73,11 +89,15 @@ static INTERNAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:局|委|厅|院|部)[\p{Han}]{1,10}(?:科|股|处|大队|中队|支队|中心|站|所)$|(?:科|股)$|^[\p{Han}]{2,8}(?:科|股)$").expect("pattern")
 });
 static GOVERNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:人民政府|政府|党委|[县市区镇乡]委|党工委|街道办事处|管委会|村民委员会|居民委员会|村委会|居委会)$").expect("pattern")
+    Regex::new(r"(?:人民政府|政府|党委|[县市区镇乡]委|党工委|街道办事处|管委会|村民委员会|居民委员会|村委会|居委会)$")
+        .expect("pattern")
 });
 static GOV_OFFICE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:人民政府|政府|[县市区镇乡]委|党委)办公(?:室|厅)$|^(?:[县市区省]政府办|[县市区省]委办|党政办|政府办|党政综合办公室)").expect("pattern")
 });
+/// "县人民政府征兵办公室": an office named for a task, set up by the government.
+static GOV_NAMED_OFFICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"人民政府[\p{Han}]{2,10}办公室$").expect("pattern"));
 static SUPERIOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[\p{Han}]{0,10}(?:省|市|县|区|州))?(?:人民政府|委员会|党委|[省市县区]委|政府|人大常委会)(?:办公室|办公厅)?[：:]?$").expect("pattern")
 });
@@ -91,7 +111,12 @@ static PUBLIC: LazyLock<Regex> = LazyLock::new(|| {
 /// The organisation an issuer name denotes; `None` for a name we cannot read.
 pub fn org(name: &str, local: &Organisation) -> Org {
     let name = name.trim();
-    let level = LEVEL_WORD.find_iter(name).last().map(|m| match m.as_str() {
+    // Level words inside department names (农村, 市场, 城乡 …) say nothing about level.
+    let mut masked = name.to_string();
+    for w in NOT_LEVEL {
+        masked = masked.replace(w, &"〇".repeat(w.chars().count()));
+    }
+    let level = LEVEL_WORD.find_iter(&masked).last().map(|m| match m.as_str() {
         "省" | "自治区" => Level::Province,
         "市" | "州" | "盟" => Level::City,
         "县" | "区" | "旗" => Level::County,
@@ -100,7 +125,10 @@ pub fn org(name: &str, local: &Organisation) -> Org {
     });
     let kind = if local.internal_units.iter().any(|u| name.contains(u.as_str())) {
         Kind::Internal
-    } else if local.coordinating_bodies.iter().any(|u| name.contains(u.as_str())) || COORDINATING.is_match(name) {
+    } else if local.coordinating_bodies.iter().any(|u| name.contains(u.as_str()))
+        || COORDINATING.is_match(name)
+        || GOV_NAMED_OFFICE.is_match(name)
+    {
         Kind::Coordinating
     } else if GOV_OFFICE.is_match(name) {
         Kind::GovernmentOffice
@@ -135,6 +163,12 @@ fn addressee_lines(doc: &DocText, s: &Structure) -> Vec<(usize, bool)> {
             out.push((i, true));
         }
     }
+    // "工作联系单（县水利局→各乡镇）": an arrow in the heading names the addressee.
+    for (i, l) in doc.lines.iter().enumerate().take(4) {
+        if l.contains('→') {
+            out.push((i, true));
+        }
+    }
     for (i, l) in doc.lines.iter().enumerate() {
         if let Some(c) = DISTRIBUTION.captures(l) {
             let label: String = c["label"].chars().filter(|c| !c.is_whitespace()).collect();
@@ -155,19 +189,32 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
     };
     let lines = addressee_lines(doc, s);
     let find = |re: &Regex, want_down: bool| {
-        lines.iter().filter(|(_, down)| *down || !want_down).find_map(|&(i, _)| {
-            let l = doc.lines[i];
-            let m = re.find(l)?;
-            let start = l[..m.start()].chars().count();
-            Some(Span {
-                line: i,
-                start,
-                end: start + m.as_str().chars().count(),
+        lines
+            .iter()
+            .filter(|(_, down)| *down || !want_down)
+            .find_map(|&(i, _)| {
+                let l = doc.lines[i];
+                let m = whole_unit(re, l)?;
+                let start = l[..m.start()].chars().count();
+                Some(Span {
+                    line: i,
+                    start,
+                    end: start + m.as_str().chars().count(),
+                })
             })
-        })
     };
     a.downward = find(&CLASS_OF_UNITS, true).or_else(|| local_lower(doc, &lines, local));
-    a.lower_governments = find(&LOWER_GOVERNMENTS, true);
+    a.lower_governments = find(&LOWER_GOVERNMENTS, true).filter(|sp| {
+        // A named township government is below a county body, not below a peer township.
+        let to = org(&doc.text(*sp), local);
+        match (to.level, issuer.level) {
+            (Some(t), Some(i)) => t < i,
+            _ => true,
+        }
+    });
+    if a.downward.is_none() {
+        a.downward = a.lower_governments;
+    }
     let closing = doc.lines.iter().enumerate().rev().take(8).find_map(|(i, l)| {
         UPWARD_FORMULA.find(l).map(|m| {
             let start = l[..m.start()].chars().count();
@@ -186,6 +233,10 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
             _ => true,
         }
     };
+    if INTERNAL_AUDIENCE.is_match(addressee) {
+        a.downward = None;
+        a.lower_governments = None;
+    }
     a.direction = if upward_genre || (closing.is_some() && a.downward.is_none()) || (superior && a.downward.is_none()) {
         a.evidence = closing.or_else(|| find(&SUPERIOR, false));
         Direction::Up
@@ -193,7 +244,9 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
         Direction::Down
     } else if INTERNAL_AUDIENCE.is_match(addressee) {
         Direction::Internal
-    } else if PUBLIC.is_match(addressee) || (addressee.is_empty() && doc.lines.iter().take(4).any(|l| PUBLIC.is_match(l))) {
+    } else if PUBLIC.is_match(addressee)
+        || (addressee.is_empty() && doc.lines.iter().take(4).any(|l| PUBLIC.is_match(l)))
+    {
         Direction::Public
     } else if !addressee.is_empty() && doc.lines.iter().any(|l| PEER.is_match(l)) {
         Direction::Peer
@@ -208,6 +261,22 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
         Direction::Unknown
     };
     a
+}
+
+/// The first match that names a whole unit: "各乡镇" in "各乡镇、县直各部门" but
+/// not in "各乡镇财政所" (a township's station, not its government).
+fn whole_unit<'l>(re: &Regex, line: &'l str) -> Option<regex::Match<'l>> {
+    re.find_iter(line).find(|m| {
+        if !std::ptr::eq(re, &*LOWER_GOVERNMENTS) {
+            return true;
+        }
+        let next = line[m.end()..].chars().next();
+        next.is_none_or(|c| !is_han(c) || "和及与等".contains(c))
+    })
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// Units the local config names as lower-level, found on an addressee line.
@@ -236,7 +305,13 @@ mod tests {
 
     #[test]
     fn organisation_names_give_level_and_kind() {
-        assert_eq!(o("青禾县人民政府"), Org { level: Some(Level::County), kind: Kind::Government });
+        assert_eq!(
+            o("青禾县人民政府"),
+            Org {
+                level: Some(Level::County),
+                kind: Kind::Government
+            }
+        );
         assert_eq!(o("青禾县应急管理局").kind, Kind::Department);
         assert_eq!(o("青禾县人民政府办公室").kind, Kind::GovernmentOffice);
         assert_eq!(o("青禾县防汛抗旱指挥部办公室").kind, Kind::Coordinating);

@@ -212,7 +212,8 @@ mod tests {
 
     #[test]
     fn meeting_notices_are_logistics() {
-        let t = "关于召开全县安全生产工作会议的通知\n各乡镇人民政府：\n定于6月3日召开会议。\n青禾县安委办\n2025年5月8日\n";
+        let t =
+            "关于召开全县安全生产工作会议的通知\n各乡镇人民政府：\n定于6月3日召开会议。\n青禾县安委办\n2025年5月8日\n";
         assert_eq!(carrier(t), Carrier::MeetingNotice);
     }
 }

@@ -148,13 +148,40 @@ counter_check!(praise, PRAISE);
 counter_check!(logistics, LOGISTICS);
 
 pub const RULES: [Rule; 9] = [
-    Rule { doc: &UPWARD, check: upward },
-    Rule { doc: &PEER, check: peer },
-    Rule { doc: &INFO, check: info },
-    Rule { doc: &ATTENDEES, check: attendees },
-    Rule { doc: &FORWARDING, check: forwarding },
-    Rule { doc: &REPORTED, check: reported },
-    Rule { doc: &APPROVAL, check: approval },
-    Rule { doc: &PRAISE, check: praise },
-    Rule { doc: &LOGISTICS, check: logistics },
+    Rule {
+        doc: &UPWARD,
+        check: upward,
+    },
+    Rule {
+        doc: &PEER,
+        check: peer,
+    },
+    Rule {
+        doc: &INFO,
+        check: info,
+    },
+    Rule {
+        doc: &ATTENDEES,
+        check: attendees,
+    },
+    Rule {
+        doc: &FORWARDING,
+        check: forwarding,
+    },
+    Rule {
+        doc: &REPORTED,
+        check: reported,
+    },
+    Rule {
+        doc: &APPROVAL,
+        check: approval,
+    },
+    Rule {
+        doc: &PRAISE,
+        check: praise,
+    },
+    Rule {
+        doc: &LOGISTICS,
+        check: logistics,
+    },
 ];

@@ -95,7 +95,10 @@ pub fn all() -> Vec<Rule> {
 
 /// The documentation of a rule code, if it exists.
 pub fn rule(code: &str) -> Option<&'static RuleDoc> {
-    all().into_iter().map(|r| r.doc).find(|d| d.code.eq_ignore_ascii_case(code))
+    all()
+        .into_iter()
+        .map(|r| r.doc)
+        .find(|d| d.code.eq_ignore_ascii_case(code))
 }
 
 /// Everything the rules read about one document, computed once.
@@ -117,8 +120,17 @@ impl Analysis<'_> {
         self.hits.iter().any(|h| h.family == f && h.weight > 0.0)
     }
 
+    /// Whether anything binds: a deadline, a report, a sanction, a new task or
+    /// an effect clause, in the issuer's own words. A meeting notice's receipt
+    /// date and address do not count.
     pub fn binding(&self) -> bool {
-        self.hits.iter().any(|h| h.family.is_binding() && h.weight >= 1.0 && !h.reported)
+        let logistics = self.counter("WH109").is_some();
+        self.hits.iter().any(|h| {
+            h.family.is_binding()
+                && h.weight >= 1.0
+                && !h.reported
+                && !(logistics && matches!(h.family, Family::Deadline | Family::Reporting))
+        })
     }
 
     pub fn counter(&self, code: &str) -> Option<&Counter> {
@@ -275,6 +287,8 @@ impl Detector {
             end: a.doc.offset(e.span.line, e.span.end),
             text: a.doc.text(e.span),
             weight: e.weight.round() as i32,
+            source: a.doc.lines.get(e.span.line).map_or_else(String::new, |l| l.to_string()),
+            source_column: e.span.start,
         }
     }
 
@@ -287,9 +301,17 @@ impl Detector {
             let sum: f64 = a.hits.iter().filter(|h| h.family == f).map(|h| h.weight).sum();
             total += sum.min(cap);
         }
-        let facts: f64 = fired.iter().map(|(d, _)| self.weight_of_rule(d)).filter(|w| *w > 0.0).sum();
+        let facts: f64 = fired
+            .iter()
+            .map(|(d, _)| self.weight_of_rule(d))
+            .filter(|w| *w > 0.0)
+            .sum();
         total += facts.min(20.0);
-        total += fired.iter().map(|(d, _)| self.weight_of_rule(d)).filter(|w| *w < 0.0).sum::<f64>();
+        total += fired
+            .iter()
+            .map(|(d, _)| self.weight_of_rule(d))
+            .filter(|w| *w < 0.0)
+            .sum::<f64>();
         let mut cap: f64 = 100.0;
         let downward = a.audience.downward.is_some() || a.audience.lower_governments.is_some();
         if a.carrier.is_formal() {
@@ -300,11 +322,16 @@ impl Detector {
             Direction::Peer | Direction::Internal | Direction::Public if !downward => cap = cap.min(29.0),
             _ => {}
         }
+        if a.counter("WH104").is_some() {
+            cap = cap.min(29.0); // minutes binding only those at the table
+        }
         if !downward && a.carrier != Carrier::Chat {
             cap = cap.min(29.0);
         }
         if !a.binding() {
-            cap = cap.min(self.settings.likely.saturating_sub(1) as f64);
+            // Tone without a deadline, a report, a sanction or a new task binds
+            // no one: below the review band (§7 gate 4).
+            cap = cap.min(self.settings.review.saturating_sub(1) as f64);
         }
         total.clamp(0.0, cap).round() as u32
     }
@@ -326,7 +353,13 @@ pub fn listing() -> String {
     let mut out = String::from("代码    级别      名称                      触发条件\n");
     for r in all() {
         let d = r.doc;
-        out.push_str(&format!("{:<7} {:<9} {:<24} {}\n", d.code, severity(d.code), d.name, d.summary));
+        out.push_str(&format!(
+            "{:<7} {:<9} {:<24} {}\n",
+            d.code,
+            severity(d.code),
+            d.name,
+            d.summary
+        ));
     }
     out.push_str("\n用 `wenshan explain 代码` 查看规则说明与示例；在 wenshan.toml 的 [white-header] 中用 select/ignore 选择规则。\n");
     out
@@ -339,7 +372,10 @@ pub fn explain(d: &RuleDoc) -> String {
     out.push_str(&format!("为什么：{}\n\n", d.why));
     out.push_str(&format!("依据：{}\n", d.basis));
     if d.weight != 0.0 {
-        out.push_str(&format!("分值：{:+}（可在 wenshan.toml [white-header.weights] 中以 {} = … 调整）\n", d.weight, d.code));
+        out.push_str(&format!(
+            "分值：{:+}（可在 wenshan.toml [white-header.weights] 中以 {} = … 调整）\n",
+            d.weight, d.code
+        ));
     }
     let block = |title: &str, xs: &[&str]| {
         let mut s = format!("\n{title}\n");

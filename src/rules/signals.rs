@@ -4,7 +4,7 @@
 //! counts little, meeting logistics may not carry a document.
 
 use super::audience::{Audience, Direction};
-use super::carrier::Carrier;
+use super::carrier::{Carrier, Class};
 use super::lexicon::*;
 use super::text::{DocText, Sentence, Span};
 use super::Detector;
@@ -25,7 +25,11 @@ pub struct Hit {
 
 impl Hit {
     pub fn message(&self) -> String {
-        let note = if self.reported { "（转述他人讲话，权重减半）" } else { "" };
+        let note = if self.reported {
+            "（转述他人讲话，权重减半）"
+        } else {
+            ""
+        };
         format!("{}{}", self.family.name_zh(), note)
     }
 }
@@ -49,8 +53,9 @@ pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
     if let Some(i) = s.issuer.as_deref().filter(|i| !i.is_empty()) {
         return Some(i.to_string());
     }
-    if let Some(m) = s.issuer_mark.as_deref() {
-        return Some(m.trim_end_matches("文件").trim_end_matches("会议纪要").to_string());
+    // A minutes mark names the meeting, not a body: only a `…文件` mark names the issuer.
+    if let Some(m) = s.issuer_mark.as_deref().and_then(|m| m.strip_suffix("文件")) {
+        return Some(m.to_string());
     }
     if let Some(p) = s.printed_by.as_deref() {
         return Some(p.to_string());
@@ -58,7 +63,11 @@ pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
     if let Some(c) = doc.lines.first().and_then(|l| GROUP.captures(l)) {
         return Some(c["org"].to_string());
     }
-    doc.lines.iter().take(3).find(|l| ORGLIKE.is_match(l)).map(|l| l.to_string())
+    doc.lines
+        .iter()
+        .take(3)
+        .find(|l| ORGLIKE.is_match(l))
+        .map(|l| l.to_string())
 }
 
 /// Char ranges of 《…》 in a sentence: titles of other documents quoted.
@@ -77,6 +86,20 @@ fn quoted(text: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Praise phrases masked with same-width placeholders, so that 通报表扬 is
+/// neither a sanction (通报) nor a form (报表); offsets are unchanged.
+fn masked(text: &str) -> std::borrow::Cow<'_, str> {
+    const PRAISE: [&str; 4] = ["通报表扬", "予以表彰", "通报嘉奖", "表扬通报"];
+    if !PRAISE.iter().any(|p| text.contains(p)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut t = text.to_string();
+    for p in PRAISE {
+        t = t.replace(p, &"〇".repeat(p.chars().count()));
+    }
+    std::borrow::Cow::Owned(t)
 }
 
 /// 要 as a modal verb, not inside 主要, 重要, 需要, 要求, 纪要 …
@@ -128,28 +151,51 @@ fn pattern(f: Family) -> &'static Regex {
 struct Context<'d> {
     det: &'d Detector,
     minutes: bool,
+    bulletin: bool,
 }
 
 /// Hits of one sentence: at most one per family, so a cap means "this many
 /// sentences", not "this many words".
-fn sentence_hits(s: &Sentence, ctx: &Context, extra: &[(Family, Regex)], out: &mut Vec<Hit>) {
+fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, Regex)], out: &mut Vec<Hit>) {
     let quotes = quoted(s.text);
     let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
-    let reported = REPORTED.is_match(s.text) && !(ctx.minutes && MINUTES_DECISION.is_match(s.text));
     let negated = NEGATED.is_match(s.text);
+    let silence = CONSENT_DEFAULT.is_match(s.text);
+    let own_plan = SELF_COMMITMENT.is_match(s.text);
+    // A bulletin's sentence binds its readers only when it turns to them.
+    let unaddressed = ctx.bulletin && !RECIPIENT.is_match(s.text);
     let praise = COMMENDATION.is_match(s.text);
     let factor = |f: Family| {
         let mut x = if reported { 0.5 } else { 1.0 };
-        if negated && matches!(f, Family::Accountability | Family::Ranking | Family::Form | Family::Reporting) {
+        if negated
+            && matches!(
+                f,
+                Family::Accountability | Family::Ranking | Family::Form | Family::Reporting
+            )
+        {
             x *= 0.3;
         }
         if praise && matches!(f, Family::Accountability | Family::Ranking) {
             x *= 0.5;
         }
+        if silence && matches!(f, Family::Deadline | Family::Accountability) {
+            x = 0.0;
+        }
+        if own_plan {
+            x *= 0.3;
+        }
+        if unaddressed && matches!(f, Family::Deadline | Family::Reporting | Family::NewTask) {
+            x *= 0.3;
+        }
         x
     };
     let mut push = |f: Family, r: std::ops::Range<usize>, base: f64| {
-        if out.iter().any(|h| h.family == f && h.span.line == s.line && h.span.start >= s.start && h.span.start < s.start + s.text.chars().count()) {
+        if out.iter().any(|h| {
+            h.family == f
+                && h.span.line == s.line
+                && h.span.start >= s.start
+                && h.span.start < s.start + s.text.chars().count()
+        }) {
             return;
         }
         out.push(Hit {
@@ -159,10 +205,16 @@ fn sentence_hits(s: &Sentence, ctx: &Context, extra: &[(Family, Regex)], out: &m
             reported,
         });
     };
+    let text = masked(s.text);
     for f in SENTENCE_FAMILIES {
         let found = pattern(f)
-            .find_iter(s.text)
-            .chain(extra.iter().filter(|(ef, _)| *ef == f).flat_map(|(_, re)| re.find_iter(s.text)))
+            .find_iter(&text)
+            .chain(
+                extra
+                    .iter()
+                    .filter(|(ef, _)| *ef == f)
+                    .flat_map(|(_, re)| re.find_iter(&text)),
+            )
             .find(|m| !in_quote(m.start()));
         if let Some(m) = found {
             push(f, m.range(), ctx.det.family_weight(f).0);
@@ -202,12 +254,14 @@ pub fn collect(
     let ctx = Context {
         det,
         minutes: carrier == Carrier::Minutes,
+        bulletin: carrier.class() == Class::Bulletin,
     };
     let sentences = doc.sentences();
     let body = body_lines(doc, s, carrier);
     let mut hits = Vec::new();
-    for sent in sentences.iter().filter(|x| body(x.line)) {
-        sentence_hits(sent, &ctx, extra, &mut hits);
+    let reported = reported_sentences(&sentences, ctx.minutes);
+    for (sent, &rep) in sentences.iter().zip(&reported).filter(|(x, _)| body(x.line)) {
+        sentence_hits(sent, rep, &ctx, extra, &mut hits);
     }
     attachment_hits(doc, det, &mut hits);
     numbering_hits(doc, s, carrier, det, &mut hits);
@@ -227,6 +281,23 @@ pub fn collect(
     }
     hits.sort_by_key(|h| (h.span, h.family));
     (hits, counters)
+}
+
+/// Which sentences relay someone else's words. A speech, once introduced
+/// ("县长在讲话中指出，…"), runs on to the end of its paragraph.
+fn reported_sentences(sentences: &[Sentence], minutes: bool) -> Vec<bool> {
+    let mut out = Vec::with_capacity(sentences.len());
+    let mut speech_line = None;
+    for x in sentences {
+        let own_decision = minutes && MINUTES_DECISION.is_match(x.text);
+        if own_decision {
+            speech_line = None;
+        } else if REPORTED.is_match(x.text) {
+            speech_line = Some(x.line);
+        }
+        out.push(!own_decision && speech_line == Some(x.line));
+    }
+    out
 }
 
 /// Lines whose sentences are scored: the body, or everything for a chat
@@ -259,7 +330,10 @@ fn attachment_hits(doc: &DocText, det: &Detector, hits: &mut Vec<Hit>) {
         if !ATTACHMENT_LINE.is_match(l) {
             continue;
         }
-        let (m, weight) = match (FORM.find(l), RECEIPT.find(l)) {
+        let (m, weight) = match (
+            ATTACHMENT_FORM.find(l).filter(|_| !RECEIPT.is_match(l)),
+            RECEIPT.find(l),
+        ) {
             (Some(m), _) => (m, w),
             (None, Some(m)) => (m, w / 4.0),
             _ => continue,
@@ -281,7 +355,13 @@ fn numbering_hits(doc: &DocText, s: &Structure, carrier: Carrier, det: &Detector
     let (w, _) = det.family_weight(Family::Numbering);
     let head = s.body.start.max(4).min(doc.lines.len());
     for (i, l) in doc.lines.iter().enumerate().take(head) {
-        if let Some(m) = NUMBERING.find(l).or_else(|| ISSUE_NUMBER.find(l)) {
+        // Briefings and minutes are numbered by issue (第N期) by nature.
+        let issue = || {
+            ISSUE_NUMBER
+                .find(l)
+                .filter(|_| matches!(carrier.class(), Class::Prompt | Class::Letter))
+        };
+        if let Some(m) = NUMBERING.find(l).or_else(issue) {
             hits.push(Hit {
                 family: Family::Numbering,
                 span: line_span(doc, i, m),
@@ -338,7 +418,10 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     if carrier != Carrier::MeetingNotice && !(meeting_title && marks >= 2) {
         return None;
     }
-    let i = doc.lines.iter().position(|l| MEETING_LOGISTICS.is_match(l) || l.contains(title))?;
+    let i = doc
+        .lines
+        .iter()
+        .position(|l| MEETING_LOGISTICS.is_match(l) || l.contains(title))?;
     Some(doc.line_span(i))
 }
 
@@ -355,12 +438,15 @@ fn cap_logistics(hits: &mut [Hit]) {
 }
 
 fn first_match(doc: &DocText, sentences: &[Sentence], re: &Regex) -> Option<Span> {
-    sentences.iter().find_map(|x| re.find(x.text).map(|m| x.span(m.range()))).or_else(|| {
-        doc.lines
-            .iter()
-            .enumerate()
-            .find_map(|(i, l)| re.find(l).map(|m| line_span(doc, i, m)))
-    })
+    sentences
+        .iter()
+        .find_map(|x| re.find(x.text).map(|m| x.span(m.range())))
+        .or_else(|| {
+            doc.lines
+                .iter()
+                .enumerate()
+                .find_map(|(i, l)| re.find(l).map(|m| line_span(doc, i, m)))
+        })
 }
 
 fn counters(
@@ -379,17 +465,28 @@ fn counters(
     };
     let class_audience = audience.downward.is_some() || audience.lower_governments.is_some();
     if audience.direction == Direction::Up {
-        let title_line = doc.lines.iter().position(|l| s.title.as_deref().is_some_and(|t| t.contains(*l)));
+        let title_line = doc
+            .lines
+            .iter()
+            .position(|l| s.title.as_deref().is_some_and(|t| t.contains(*l)));
         add("WH101", audience.evidence.or(title_line.map(|i| doc.line_span(i))));
     }
-    if !class_audience {
+    // Consultation is peer-like even when sent to many units (征求意见函), as
+    // long as nothing in it sanctions.
+    let sanctions = hits
+        .iter()
+        .any(|h| h.family == Family::Accountability && h.weight >= 4.0);
+    let consult_title = s.title.as_deref().is_some_and(|t| PEER.is_match(t));
+    if !class_audience || consult_title {
         let peer = sentences
             .iter()
             .filter(|x| !REPORTED.is_match(x.text))
             .find_map(|x| PEER.find(x.text).map(|m| x.span(m.range())));
-        add("WH102", peer);
+        add("WH102", peer.filter(|_| !sanctions || !class_audience));
     }
-    let binding = hits.iter().any(|h| h.family.is_binding() && !h.reported && h.weight >= 1.0);
+    let binding = hits
+        .iter()
+        .any(|h| h.family.is_binding() && !h.reported && h.weight >= 1.0);
     if !binding {
         add("WH103", first_match(doc, sentences, &INFO_ONLY));
     }
@@ -409,7 +506,10 @@ fn counters(
         add("WH106", rep);
     }
     add("WH107", first_match(doc, sentences, &APPROVAL));
-    if hits.iter().any(|h| matches!(h.family, Family::Accountability | Family::Ranking)) {
+    if hits
+        .iter()
+        .any(|h| matches!(h.family, Family::Accountability | Family::Ranking))
+    {
         let praise = sentences
             .iter()
             .find_map(|x| COMMENDATION.find(x.text).map(|m| x.span(m.range())));
@@ -444,20 +544,34 @@ fn unit_key(u: &str) -> &str {
 }
 
 pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Minutes {
-    let attendance_lines: Vec<usize> = (0..doc.lines.len()).filter(|&i| ATTENDANCE.is_match(doc.lines[i])).collect();
-    let attended: String = attendance_lines.iter().map(|&i| doc.lines[i]).collect::<Vec<_>>().join("，");
+    let attendance_lines: Vec<usize> = (0..doc.lines.len())
+        .filter(|&i| ATTENDANCE.is_match(doc.lines[i]))
+        .collect();
+    let attended: String = attendance_lines
+        .iter()
+        .map(|&i| doc.lines[i])
+        .collect::<Vec<_>>()
+        .join("，");
     let mut absent = Vec::new();
     for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
         if let Some(m) = UNIT_SUBJECT_MODAL.find(x.text) {
             if let Some(c) = CLASS_OF_UNITS.find(m.as_str()) {
                 let class = c.as_str().trim_start_matches('各');
-                if !attended.contains(class) {
+                // "各单位/各部门" in minutes means the units at the table.
+                let generic = matches!(class, "单位" | "部门" | "有关单位" | "有关部门");
+                if !generic && !attended.contains(class) {
                     absent.push(x.span(m.start() + c.start()..m.start() + c.end()));
                 }
             }
         }
+        // "各成员单位负责同志" attended: named departments are among them.
+        let members = attended.contains("成员单位") || attended.contains("有关部门") || attended.contains("有关单位");
         for c in TASKED_UNIT.captures_iter(x.text) {
             let u = c.name("u").expect("group");
+            let department = !matches!(u.as_str().chars().last(), Some('镇' | '乡' | '道'));
+            if members && department {
+                continue;
+            }
             if !attendance_lines.is_empty() && !attended.contains(unit_key(u.as_str())) {
                 absent.push(x.span(u.range()));
             }

@@ -19,7 +19,8 @@ static DOC: RuleDoc = RuleDoc {
 };
 
 fn check(a: &Analysis) -> Vec<Evidence> {
-    let bulletin = a.carrier.class() == Class::Bulletin || a.structure.title.as_deref().is_some_and(|t| t.contains("通报"));
+    let bulletin =
+        a.carrier.class() == Class::Bulletin || a.structure.title.as_deref().is_some_and(|t| t.contains("通报"));
     let strong = |f: Family| a.hits.iter().any(|h| h.family == f && h.weight >= 4.0);
     if !bulletin || a.carrier.is_formal() || !strong(Family::Ranking) || !strong(Family::Accountability) {
         return Vec::new();
