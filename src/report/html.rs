@@ -180,6 +180,7 @@ th{background:#eef1f5;font-weight:600;white-space:nowrap}
 td.nw{white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+td.path{min-width:14em}
 .r-red{color:var(--red);background:var(--red-bg);font-weight:600}
 .r-amber{color:var(--amber);background:var(--amber-bg);font-weight:600}
 .r-green{color:var(--green);background:var(--green-bg)}
@@ -316,8 +317,8 @@ impl<'a> Page<'a> {
             (self.r.families.len(), "相似文件组", ""),
             (self.r.pairs.len(), "相似文件对", ""),
             (high_copy, "复制比≥50%的文件", if high_copy > 0 { "r-red" } else { "" }),
-            (verdicts(Verdict::Likely), "变相发文·高度疑似", "v-likely"),
-            (verdicts(Verdict::Review), "变相发文·建议复核", "v-review"),
+            (verdicts(Verdict::Likely), "变相发文·高度疑似", "r-red"),
+            (verdicts(Verdict::Review), "变相发文·建议复核", "r-amber"),
         ];
         let mut out = String::from("<section class=\"card\" id=\"overview\"><h2>概览</h2><div class=\"stats\">");
         for (n, label, class) in stats {
@@ -400,13 +401,12 @@ impl<'a> Page<'a> {
         let Some(r) = r else {
             return "<td class=\"num\">—</td><td class=\"num\">—</td><td>—</td>".into();
         };
+        // Absolute counts beside the ratio: 90 % of a 300-character notice is three sentences.
         let copied = (r.total * chars as f64).round() as usize;
-        let mut total = format!(
-            "<td class=\"num {}\">{}<br><small>约{}字</small>",
-            ratio_class(r.total),
-            pct(r.total),
-            copied
-        );
+        let mut total = format!("<td class=\"num {}\">{}", ratio_class(r.total), pct(r.total));
+        if copied > 0 {
+            w!(total, "<br><small>约{copied}/{chars}字</small>");
+        }
         if !r.sections.is_empty() {
             total.push_str("<details><summary>分节</summary>");
             for s in &r.sections {
@@ -457,7 +457,7 @@ impl<'a> Page<'a> {
                 esc(&d.path)
             );
             if let Some(e) = &d.error {
-                w!(out, "<td colspan=\"9\" class=\"err\">读取失败：{}</td>", esc(e));
+                w!(out, "<td colspan=\"8\" class=\"err\">读取失败：{}</td>", esc(e));
             } else {
                 w!(
                     out,
