@@ -9,6 +9,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Mutex;
@@ -46,6 +47,15 @@ fn browser() -> Option<PathBuf> {
         .iter()
         .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
         .find(|c| c.is_file())
+}
+
+/// Writes past the test harness's output capture, so CI logs show it.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn skip_browser() {
+    say("reports: browser checks skipped: no chromium, chromium-browser or google-chrome on PATH, no WENSHAN_BROWSER");
 }
 
 /// One browser at a time: the test machines have two cores.
@@ -117,7 +127,7 @@ fn screenshot(exe: &Path, work: &Path, page: &Path) -> PathBuf {
     assert_eq!((be32(16), be32(20)), (1280, 2000), "IHDR size");
     // A blank page compresses to a few kilobytes; a rendered report does not.
     assert!(bytes.len() > 30_000, "screenshot only {} bytes", bytes.len());
-    eprintln!("screenshot: {}", png.display());
+    say(&format!("screenshot: {}", png.display()));
     png
 }
 
@@ -338,10 +348,7 @@ fn full_report_renders_every_part_in_a_browser() {
         assert!(html.contains(want), "missing {want}");
     }
     let Some(exe) = browser() else {
-        eprintln!(
-            "skipped the browser part: no chromium, chromium-browser or google-chrome on PATH and no WENSHAN_BROWSER"
-        );
-        return;
+        return skip_browser();
     };
     let work = outdir("full");
     let page = work.join("full.html");
@@ -402,10 +409,7 @@ fn demo_scan_writes_a_page_that_a_browser_renders() {
         .stdout;
     assert!(stdout.starts_with(b"<!DOCTYPE html>"));
     let Some(exe) = browser() else {
-        eprintln!(
-            "skipped the browser part: no chromium, chromium-browser or google-chrome on PATH and no WENSHAN_BROWSER"
-        );
-        return;
+        return skip_browser();
     };
     let dom = dump_dom(&exe, &work, &page);
     assert!(dom.contains("id=\"overview\"") && dom.contains("id=\"families\""));

@@ -4,6 +4,7 @@
 //! written as percentages ("91.23%"), which both programs read as numbers.
 
 use super::{DocumentEntry, PairEntry, Report};
+use std::collections::HashMap;
 
 const BOM: &str = "\u{feff}";
 
@@ -66,75 +67,78 @@ fn write_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [Stri
 impl Report {
     /// One row per pair, with a Chinese header.
     pub fn to_csv_pairs(&self) -> String {
-        write_csv(PAIR_HEADER, self.pairs.iter().map(|p| self.pair_row(p)))
+        let docs: HashMap<&str, &DocumentEntry> = self.documents.iter().map(|d| (d.path.as_str(), d)).collect();
+        write_csv(PAIR_HEADER, self.pairs.iter().map(|p| pair_row(p, &docs)))
     }
 
     /// One row per document: metadata, copy ratios, disguised-issuance verdict.
     pub fn to_csv_documents(&self) -> String {
-        write_csv(DOCUMENT_HEADER, self.documents.iter().map(|d| self.document_row(d)))
+        let mut pairs: HashMap<&str, usize> = HashMap::new();
+        for p in &self.pairs {
+            *pairs.entry(&p.a).or_default() += 1;
+            *pairs.entry(&p.b).or_default() += 1;
+        }
+        let count = |d: &DocumentEntry| pairs.get(d.path.as_str()).copied().unwrap_or(0);
+        write_csv(
+            DOCUMENT_HEADER,
+            self.documents.iter().map(|d| document_row(d, count(d))),
+        )
     }
+}
 
-    fn pair_row(&self, p: &PairEntry) -> [String; 17] {
-        let (a, b) = (self.find(&p.a), self.find(&p.b));
-        let field =
-            |d: Option<&DocumentEntry>, f: fn(&DocumentEntry) -> Option<String>| d.and_then(f).unwrap_or_default();
-        let date = |d: &DocumentEntry| d.date.map(|x| x.to_string());
-        let number = |d: &DocumentEntry| d.doc_number.clone();
-        let title = |d: &DocumentEntry| d.title.clone();
-        let changes: Vec<String> = p.changes.iter().map(|c| format!("{}→{}", c.from, c.to)).collect();
-        [
-            p.a.clone(),
-            p.b.clone(),
-            field(a, title),
-            field(b, title),
-            field(a, date),
-            field(b, date),
-            field(a, number),
-            field(b, number),
-            pct(p.similarity),
-            pct(p.containment_a_in_b),
-            pct(p.containment_b_in_a),
-            p.relation.name_zh().to_string(),
-            relation_code(p),
-            p.shared_chars.to_string(),
-            p.passages.len().to_string(),
-            changes.join("；"),
-            p.hamming.to_string(),
-        ]
-    }
+fn pair_row(p: &PairEntry, docs: &HashMap<&str, &DocumentEntry>) -> [String; 17] {
+    let (a, b) = (docs.get(p.a.as_str()).copied(), docs.get(p.b.as_str()).copied());
+    let field = |d: Option<&DocumentEntry>, f: fn(&DocumentEntry) -> Option<String>| d.and_then(f).unwrap_or_default();
+    let date = |d: &DocumentEntry| d.date.map(|x| x.to_string());
+    let number = |d: &DocumentEntry| d.doc_number.clone();
+    let title = |d: &DocumentEntry| d.title.clone();
+    let changes: Vec<String> = p.changes.iter().map(|c| format!("{}→{}", c.from, c.to)).collect();
+    [
+        p.a.clone(),
+        p.b.clone(),
+        field(a, title),
+        field(b, title),
+        field(a, date),
+        field(b, date),
+        field(a, number),
+        field(b, number),
+        pct(p.similarity),
+        pct(p.containment_a_in_b),
+        pct(p.containment_b_in_a),
+        p.relation.name_zh().to_string(),
+        relation_code(p),
+        p.shared_chars.to_string(),
+        p.passages.len().to_string(),
+        changes.join("；"),
+        p.hamming.to_string(),
+    ]
+}
 
-    fn document_row(&self, d: &DocumentEntry) -> [String; 17] {
-        let r = d.ratios.as_ref();
-        let x = d.disguised_issuance.as_ref();
-        let mut rules: Vec<&str> = x.map_or_else(Vec::new, |x| x.findings.iter().map(|f| f.rule.as_str()).collect());
-        rules.sort_unstable();
-        rules.dedup();
-        let pairs = self.pairs.iter().filter(|p| p.a == d.path || p.b == d.path).count();
-        [
-            d.path.clone(),
-            d.title.clone().unwrap_or_default(),
-            d.doc_number.clone().unwrap_or_default(),
-            d.issuer.clone().unwrap_or_default(),
-            d.date.map(|x| x.to_string()).unwrap_or_default(),
-            d.genre.map(|g| g.name().to_string()).unwrap_or_default(),
-            d.chars.to_string(),
-            r.map(|r| pct(r.total)).unwrap_or_default(),
-            r.map(|r| pct(r.excluding_forwarding)).unwrap_or_default(),
-            r.map(|r| pct(r.largest_source_ratio)).unwrap_or_default(),
-            r.and_then(|r| r.largest_source.clone()).unwrap_or_default(),
-            x.map(|x| x.verdict.name_zh().to_string()).unwrap_or_default(),
-            x.map(|x| x.score.to_string()).unwrap_or_default(),
-            x.map(|x| x.carrier.clone()).unwrap_or_default(),
-            rules.join(" "),
-            pairs.to_string(),
-            d.error.clone().unwrap_or_default(),
-        ]
-    }
-
-    /// Like `document`, without relying on the documents being sorted.
-    fn find(&self, path: &str) -> Option<&DocumentEntry> {
-        self.documents.iter().find(|d| d.path == path)
-    }
+fn document_row(d: &DocumentEntry, pairs: usize) -> [String; 17] {
+    let r = d.ratios.as_ref();
+    let x = d.disguised_issuance.as_ref();
+    let mut rules: Vec<&str> = x.map_or_else(Vec::new, |x| x.findings.iter().map(|f| f.rule.as_str()).collect());
+    rules.sort_unstable();
+    rules.dedup();
+    [
+        d.path.clone(),
+        d.title.clone().unwrap_or_default(),
+        d.doc_number.clone().unwrap_or_default(),
+        d.issuer.clone().unwrap_or_default(),
+        d.date.map(|x| x.to_string()).unwrap_or_default(),
+        d.genre.map(|g| g.name().to_string()).unwrap_or_default(),
+        d.chars.to_string(),
+        r.map(|r| pct(r.total)).unwrap_or_default(),
+        r.map(|r| pct(r.excluding_forwarding)).unwrap_or_default(),
+        r.map(|r| pct(r.largest_source_ratio)).unwrap_or_default(),
+        r.and_then(|r| r.largest_source.clone()).unwrap_or_default(),
+        x.map(|x| x.verdict.name_zh().to_string()).unwrap_or_default(),
+        x.map(|x| x.score.to_string()).unwrap_or_default(),
+        x.map(|x| x.carrier.clone()).unwrap_or_default(),
+        rules.join(" "),
+        pairs.to_string(),
+        d.error.clone().unwrap_or_default(),
+    ]
 }
 
 /// The relation's JSON code ("near_duplicate"), for spreadsheets and CSS classes.

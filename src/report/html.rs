@@ -227,6 +227,9 @@ struct Page<'a> {
     r: &'a Report,
     /// Path → index into `r.documents`, for anchors and look-ups.
     docs: HashMap<&'a str, usize>,
+    /// Path → indices into `r.pairs` of the pairs it is in, so that large
+    /// scans are not rendered in quadratic time.
+    pairs_of: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Page<'a> {
@@ -237,7 +240,17 @@ impl<'a> Page<'a> {
             .enumerate()
             .map(|(i, d)| (d.path.as_str(), i))
             .collect();
-        Page { r, docs }
+        let mut pairs_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in r.pairs.iter().enumerate() {
+            pairs_of.entry(&p.a).or_default().push(i);
+            pairs_of.entry(&p.b).or_default().push(i);
+        }
+        Page { r, docs, pairs_of }
+    }
+
+    /// The pairs a document is in, in report order.
+    fn pairs_of(&self, path: &str) -> &[usize] {
+        self.pairs_of.get(path).map_or(&[], Vec::as_slice)
     }
 
     fn doc(&self, path: &str) -> Option<&'a DocumentEntry> {
@@ -375,13 +388,18 @@ impl<'a> Page<'a> {
                 );
             }
             out.push_str("</table><p>文件对：");
-            let in_family = self
-                .r
-                .pairs
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| fam.members.contains(&p.a));
-            for (pi, p) in in_family {
+            // Each pair is listed once, under its A side.
+            let mut in_family: Vec<usize> = (fam.members.iter())
+                .flat_map(|m| {
+                    self.pairs_of(m)
+                        .iter()
+                        .copied()
+                        .filter(move |&i| self.r.pairs[i].a == *m)
+                })
+                .collect();
+            in_family.sort_unstable();
+            for pi in in_family {
+                let p = &self.r.pairs[pi];
                 w!(
                     out,
                     "<a href=\"#pair-{}\">对 {}（{} {}）</a> ",
@@ -438,11 +456,6 @@ impl<'a> Page<'a> {
     }
 
     fn documents(&self) -> String {
-        let mut pairs_of: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, p) in self.r.pairs.iter().enumerate() {
-            pairs_of.entry(&p.a).or_default().push(i + 1);
-            pairs_of.entry(&p.b).or_default().push(i + 1);
-        }
         let mut out = String::from(
             "<section class=\"card\" id=\"documents\"><h2>文件一览</h2><table id=\"doc-table\">\
              <tr><th>#</th><th>文件</th><th>标题</th><th>文号</th><th>成文日期</th><th>文种</th>\
@@ -471,7 +484,7 @@ impl<'a> Page<'a> {
                 );
             }
             out.push_str("<td>");
-            for n in pairs_of.get(d.path.as_str()).into_iter().flatten() {
+            for n in self.pairs_of(&d.path).iter().map(|i| i + 1) {
                 w!(out, "<a href=\"#pair-{n}\">对{n}</a> ");
             }
             out.push_str("</td></tr>");
