@@ -181,6 +181,12 @@ td.nw{white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 td.path{min-width:14em}
+table.fam{table-layout:fixed}
+table.fam th:nth-child(1){width:3.5em}
+table.fam th:nth-child(2){width:7.5em}
+table.fam th:nth-child(3){width:11em}
+table.fam th:nth-child(4){width:38%}
+table.fam th:nth-child(6){width:8.5em}
 .r-red{color:var(--red);background:var(--red-bg);font-weight:600}
 .r-amber{color:var(--amber);background:var(--amber-bg);font-weight:600}
 .r-green{color:var(--green);background:var(--green-bg)}
@@ -314,6 +320,10 @@ impl<'a> Page<'a> {
     fn summary(&self) -> String {
         let docs = &self.r.documents;
         let failed = self.r.failed().count();
+        // A count over a check nobody ran would read as "nothing found": show a dash instead.
+        let count_if = |ran: bool, n: usize| if ran { Some(n) } else { None };
+        let ratios_ran = docs.iter().any(|d| d.ratios.is_some());
+        let wh_ran = docs.iter().any(|d| d.disguised_issuance.is_some());
         let high_copy = docs
             .iter()
             .filter(|d| d.ratios.as_ref().is_some_and(|r| r.total >= 0.5))
@@ -324,19 +334,35 @@ impl<'a> Page<'a> {
                 .count()
         };
         let stats = [
-            (docs.len(), "文件总数", ""),
-            (docs.len() - failed, "成功读取", ""),
-            (failed, "读取失败", if failed > 0 { "r-red" } else { "" }),
-            (self.r.families.len(), "相似文件组", ""),
-            (self.r.pairs.len(), "相似文件对", ""),
-            (high_copy, "复制比≥50%的文件", if high_copy > 0 { "r-red" } else { "" }),
-            (verdicts(Verdict::Likely), "变相发文·高度疑似", "r-red"),
-            (verdicts(Verdict::Review), "变相发文·建议复核", "r-amber"),
+            (Some(docs.len()), "文件总数", ""),
+            (Some(docs.len() - failed), "成功读取", ""),
+            (Some(failed), "读取失败", "r-red"),
+            (Some(self.r.families.len()), "相似文件组", ""),
+            (Some(self.r.pairs.len()), "相似文件对", ""),
+            (count_if(ratios_ran, high_copy), "复制比≥50%的文件", "r-red"),
+            (
+                count_if(wh_ran, verdicts(Verdict::Likely)),
+                "变相发文·高度疑似",
+                "r-red",
+            ),
+            (
+                count_if(wh_ran, verdicts(Verdict::Review)),
+                "变相发文·建议复核",
+                "r-amber",
+            ),
         ];
         let mut out = String::from("<section class=\"card\" id=\"overview\"><h2>概览</h2><div class=\"stats\">");
         for (n, label, class) in stats {
-            let class = if n > 0 { class } else { "" };
-            w!(out, "<div class=\"stat {class}\"><b>{n}</b><span>{label}</span></div>");
+            match n {
+                Some(n) => {
+                    let class = if n > 0 { class } else { "" };
+                    w!(out, "<div class=\"stat {class}\"><b>{n}</b><span>{label}</span></div>");
+                }
+                None => w!(
+                    out,
+                    "<div class=\"stat\"><b class=\"muted\">—</b><span>{label}（未计算）</span></div>"
+                ),
+            }
         }
         out.push_str(
             "</div><p class=\"legend\">复制比：<span class=\"chip r-red\">≥50%</span>\
@@ -364,7 +390,7 @@ impl<'a> Page<'a> {
             w!(
                 out,
                 "<div class=\"family\" id=\"family-{}\"><h3>第 {} 组 · {} 份文件</h3>\
-                 <table><tr><th>序号</th><th>成文日期</th><th>文号</th><th>文件</th><th>标题</th><th>身份</th></tr>",
+                 <table class=\"fam\"><tr><th>序号</th><th>成文日期</th><th>文号</th><th>文件</th><th>标题</th><th>身份</th></tr>",
                 fi + 1,
                 fi + 1,
                 members.len()
@@ -838,5 +864,6 @@ mod tests {
         assert!(h.starts_with("<!DOCTYPE html>") && h.trim_end().ends_with("</html>"));
         assert!(h.contains("&lt;空&gt;") && !h.contains("<空>"));
         assert!(h.contains("未发现重复或高度相似的文件"));
+        assert!(h.contains("复制比≥50%的文件（未计算）"), "a check not run must not read as zero");
     }
 }
