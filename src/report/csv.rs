@@ -52,13 +52,24 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// Text from scanned files goes into a spreadsheet: a leading `=`, `+`, `-`
+/// or `@` would make Excel and WPS evaluate it as a formula, so such a field
+/// gets a leading apostrophe. No number this module writes starts with one.
+fn defuse(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
 /// Writes rows after a BOM; the csv crate quotes commas, quotes and newlines.
 fn write_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) -> String {
     let mut w = ::csv::Writer::from_writer(BOM.as_bytes().to_vec());
     // Writing into a Vec cannot fail.
     let _ = w.write_record(header);
     for row in rows {
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|f| defuse(f).into_owned()));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).expect("every field is a Rust string")
@@ -179,5 +190,13 @@ mod tests {
         assert!(s.starts_with(BOM));
         assert!(s.contains("\"a,\"\"b\"\".txt\",\"c\nd.txt\""), "{s}");
         assert!(s.contains("91.23%,100.00%,50.00%,包含,containment,7"), "{s}");
+    }
+
+    #[test]
+    fn fields_that_look_like_formulas_are_defused() {
+        assert_eq!(defuse("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("关于=的通知"), "关于=的通知");
+        assert_eq!(defuse("2023年→2025年"), "2023年→2025年");
     }
 }

@@ -864,6 +864,9 @@ mod tests {
         assert!(h.starts_with("<!DOCTYPE html>") && h.trim_end().ends_with("</html>"));
         assert!(h.contains("&lt;空&gt;") && !h.contains("<空>"));
         assert!(h.contains("未发现重复或高度相似的文件"));
-        assert!(h.contains("复制比≥50%的文件（未计算）"), "a check not run must not read as zero");
+        assert!(
+            h.contains("复制比≥50%的文件（未计算）"),
+            "a check not run must not read as zero"
+        );
     }
 }
