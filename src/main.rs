@@ -44,6 +44,10 @@ enum Format {
     Terminal,
     /// One JSON object (contract version 1).
     Json,
+    /// One self-contained HTML page (side-by-side pairs, findings).
+    Html,
+    /// Pairs as CSV (UTF-8 with BOM); with -o X.csv also X.documents.csv.
+    Csv,
 }
 
 #[derive(Args)]
@@ -179,10 +183,17 @@ fn run(cli: Cli) -> Result<()> {
             let text = match args.format {
                 Format::Json => report.to_json(),
                 Format::Terminal => report.to_terminal(),
+                Format::Html => report.to_html(),
+                Format::Csv => report.to_csv_pairs(),
             };
             match args.output {
                 Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("无法写入报告 {}", path.display()))?
+                    std::fs::write(&path, text).with_context(|| format!("无法写入报告 {}", path.display()))?;
+                    if let Format::Csv = args.format {
+                        let docs = path.with_extension("documents.csv");
+                        std::fs::write(&docs, report.to_csv_documents())
+                            .with_context(|| format!("无法写入报告 {}", docs.display()))?;
+                    }
                 }
                 None => print!("{text}"),
             }

@@ -11,7 +11,11 @@ use crate::fingerprint::Fingerprint;
 use crate::verify::Relation;
 use serde::Serialize;
 
+mod csv;
+mod html;
 mod terminal;
+
+pub use self::csv::{DOCUMENT_HEADER, PAIR_HEADER};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
