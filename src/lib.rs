@@ -16,6 +16,7 @@ pub mod eval;
 pub mod fingerprint;
 pub mod index;
 pub mod normalize;
+pub mod output;
 pub mod parse;
 pub mod read;
 pub mod report;

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wenshan::fingerprint::Method;
+use wenshan::read::ReadLimits;
 use wenshan::scan::{Progress, ScanOptions, DEFAULT_RADIUS};
 use wenshan::verify::Thresholds;
 
@@ -63,6 +64,7 @@ impl Matching {
                 similarity: self.threshold,
                 containment: self.containment,
             },
+            ..ScanOptions::default()
         }
     }
 }
@@ -78,6 +80,37 @@ struct ScanArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     matching: Matching,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// Per-file limits: a batch from unknown sources must survive bombs.
+#[derive(Args)]
+struct Limits {
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_file_size: u64,
+    /// Most MiB decompressed from one file (zip entries, PDF streams).
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_unpacked_size: u64,
+    /// Most entries in a zip-based file (.docx, .ofd).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_entries: usize,
+    /// Most characters of text extracted from one file.
+    #[arg(long, value_name = "CHARS", default_value_t = 10_000_000)]
+    max_text_chars: usize,
+}
+
+impl Limits {
+    fn read_limits(&self) -> ReadLimits {
+        const MIB: u64 = 1024 * 1024;
+        ReadLimits {
+            max_file_size: self.max_file_size.saturating_mul(MIB),
+            max_unpacked_size: self.max_unpacked_size.saturating_mul(MIB),
+            max_entries: self.max_entries,
+            max_text_chars: self.max_text_chars,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -137,15 +170,20 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Scan(args) => {
-            let report = wenshan::scan::scan(&args.path, &args.matching.options(), &Bar::new())?;
+            let opts = ScanOptions {
+                limits: args.limits.read_limits(),
+                ..args.matching.options()
+            };
+            let report = wenshan::scan::scan(&args.path, &opts, &Bar::new())?;
             let text = match args.format {
                 Format::Json => report.to_json(),
                 Format::Terminal => report.to_terminal(),
             };
             match args.output {
-                Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("无法写入报告 {}", path.display()))?
-                }
+                // Via a temporary file and a rename: an interrupted run never
+                // leaves a partial report that looks complete.
+                Some(path) => wenshan::output::write_atomic(&path, text.as_bytes())
+                    .with_context(|| format!("无法写入报告 {}", path.display()))?,
                 None => print!("{text}"),
             }
         }

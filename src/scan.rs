@@ -28,6 +28,8 @@ pub struct ScanOptions {
     /// cheap to verify on the text, missed pairs are lost for good.
     pub radius: u32,
     pub thresholds: Thresholds,
+    /// Per-file resource limits of the read stage.
+    pub limits: read::ReadLimits,
 }
 
 impl Default for ScanOptions {
@@ -36,6 +38,7 @@ impl Default for ScanOptions {
             method: Method::Weighted,
             radius: DEFAULT_RADIUS,
             thresholds: Thresholds::default(),
+            limits: read::ReadLimits::default(),
         }
     }
 }
@@ -148,7 +151,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
         .map(|e| {
             let r = match &e.error {
                 Some(why) => Err(why.clone()),
-                None => read::read_file(&e.path)
+                None => read::read_file_with(&e.path, &opts.limits)
                     .map_err(|err| err.to_string())
                     .and_then(|raw| analyze_guarded(&raw, opts.method)),
             };
