@@ -86,7 +86,7 @@ const SKIP_TAGS: &[&str] = &[
     "iframe", "svg", "object", "map",
 ];
 
-/// `class`/`id` words that mark portal furniture around the article.
+/// `class`/`id` tokens that mark portal furniture around the article.
 const BOILERPLATE_CLASSES: &[&str] = &[
     "nav",
     "menu",
@@ -108,10 +108,14 @@ const BOILERPLATE_CLASSES: &[&str] = &[
     "related",
     "font-size",
     "fontsize",
-    "editor",
     "banner",
-    "header",
 ];
+
+/// Token prefixes (before `-` or `_`) that are furniture whatever follows
+/// (`nav-main`, `footer_links`). Kept short: article containers are named
+/// freely (`TRS_Editor`, `article-content`, `print-area`), and losing the
+/// article is worse than keeping a stray menu line.
+const BOILERPLATE_PREFIXES: &[&str] = &["nav", "menu", "footer", "breadcrumb", "share", "copyright", "sidebar"];
 
 /// Elements that end a line of text.
 const BLOCK_TAGS: &[&str] = &[
@@ -186,15 +190,16 @@ fn parse_tag(inner: &str) -> Tag<'_> {
 /// Does a `class` or `id` attribute name portal furniture?
 fn is_boilerplate_attr(attrs: &str) -> bool {
     let lower = attrs.to_ascii_lowercase();
-    ["class", "id"].iter().any(|key| {
-        attr_value(&lower, key).is_some_and(|value| {
-            value.split(|c: char| c.is_ascii_whitespace() || c == '_').any(|word| {
-                BOILERPLATE_CLASSES
-                    .iter()
-                    .any(|b| word == *b || word.starts_with(&format!("{b}-")))
-            })
-        })
-    })
+    ["class", "id"]
+        .iter()
+        .any(|key| attr_value(&lower, key).is_some_and(|value| value.split_ascii_whitespace().any(is_furniture_token)))
+}
+
+fn is_furniture_token(token: &str) -> bool {
+    BOILERPLATE_CLASSES.contains(&token)
+        || BOILERPLATE_PREFIXES
+            .iter()
+            .any(|p| token.strip_prefix(p).is_some_and(|rest| rest.starts_with(['-', '_'])))
 }
 
 fn attr_value<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
@@ -536,6 +541,29 @@ mod tests {
     fn heading_repeated_by_the_document_is_dropped_once() {
         let page = "<html><body><h1>关于印发方案的通知</h1><p>青政办发〔2025〕3号</p><p>关于印发方案的通知</p><p>正文。</p></body></html>";
         assert_eq!(text(page), "青政办发〔2025〕3号\n关于印发方案的通知\n正文。\n");
+    }
+
+    #[test]
+    fn article_containers_are_not_furniture() {
+        for class in [
+            "TRS_Editor",
+            "article-content",
+            "print-area",
+            "editor",
+            "header-title",
+            "content",
+        ] {
+            assert!(!is_boilerplate_attr(&format!(" class=\"{class}\"")), "{class}");
+        }
+        for class in [
+            "nav",
+            "nav-main",
+            "footer_links",
+            "bdshare bdshare-button-style0-16",
+            "position",
+        ] {
+            assert!(is_boilerplate_attr(&format!(" class=\"{class}\"")), "{class}");
+        }
     }
 
     #[test]
