@@ -18,6 +18,7 @@ pub mod eval_white_header;
 pub mod fingerprint;
 pub mod index;
 pub mod normalize;
+pub mod output;
 pub mod parse;
 pub mod read;
 pub mod report;

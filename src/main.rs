@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use wenshan::config::Config;
 use wenshan::fingerprint::Method;
+use wenshan::read::ReadLimits;
 use wenshan::scan::{Progress, ScanOptions, DEFAULT_RADIUS};
 use wenshan::verify::Thresholds;
 
@@ -75,7 +76,7 @@ impl Matching {
                 similarity: self.threshold,
                 containment: self.containment,
             },
-            white_header: true,
+            ..ScanOptions::default()
         }
     }
 }
@@ -97,6 +98,37 @@ struct ScanArgs {
     /// Rule configuration (default: the nearest wenshan.toml upward from PATH).
     #[arg(long)]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// Per-file limits: a batch from unknown sources must survive bombs.
+#[derive(Args)]
+struct Limits {
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_file_size: u64,
+    /// Most MiB decompressed from one file (zip entries, PDF streams).
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_unpacked_size: u64,
+    /// Most entries in a zip-based file (.docx, .ofd).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_entries: usize,
+    /// Most characters of text extracted from one file.
+    #[arg(long, value_name = "CHARS", default_value_t = 10_000_000)]
+    max_text_chars: usize,
+}
+
+impl Limits {
+    fn read_limits(&self) -> ReadLimits {
+        const MIB: u64 = 1024 * 1024;
+        ReadLimits {
+            max_file_size: self.max_file_size.saturating_mul(MIB),
+            max_unpacked_size: self.max_unpacked_size.saturating_mul(MIB),
+            max_entries: self.max_entries,
+            max_text_chars: self.max_text_chars,
+        }
+    }
 }
 
 /// The configuration to use: `--config`, else the nearest `wenshan.toml`.
@@ -177,7 +209,10 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Scan(args) => {
             let config = config_for(args.config.as_ref(), &args.path)?;
-            let mut opts = args.matching.options();
+            let mut opts = ScanOptions {
+                limits: args.limits.read_limits(),
+                ..args.matching.options()
+            };
             opts.white_header = !args.no_white_header;
             let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
             let text = match args.format {
@@ -187,11 +222,14 @@ fn run(cli: Cli) -> Result<()> {
                 Format::Csv => report.to_csv_pairs(),
             };
             match args.output {
+                // Via a temporary file and a rename: an interrupted run never
+                // leaves a partial report that looks complete.
                 Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("无法写入报告 {}", path.display()))?;
+                    wenshan::output::write_atomic(&path, text.as_bytes())
+                        .with_context(|| format!("无法写入报告 {}", path.display()))?;
                     if let Format::Csv = args.format {
                         let docs = path.with_extension("documents.csv");
-                        std::fs::write(&docs, report.to_csv_documents())
+                        wenshan::output::write_atomic(&docs, report.to_csv_documents().as_bytes())
                             .with_context(|| format!("无法写入报告 {}", docs.display()))?;
                     }
                 }

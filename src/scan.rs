@@ -33,6 +33,8 @@ pub struct ScanOptions {
     pub thresholds: Thresholds,
     /// Run the disguised-issuance (红头转白头) rules on every document.
     pub white_header: bool,
+    /// Per-file resource limits of the read stage.
+    pub limits: read::ReadLimits,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +44,7 @@ impl Default for ScanOptions {
             radius: DEFAULT_RADIUS,
             thresholds: Thresholds::default(),
             white_header: true,
+            limits: read::ReadLimits::default(),
         }
     }
 }
@@ -175,7 +178,7 @@ pub fn scan_with(
         .map(|e| {
             let r = match &e.error {
                 Some(why) => Err(why.clone()),
-                None => read::read_file(&e.path)
+                None => read::read_file_with(&e.path, &opts.limits)
                     .map_err(|err| err.to_string())
                     .and_then(|raw| analyze_guarded(&raw, opts.method, detector.as_ref())),
             };

@@ -1,15 +1,13 @@
 //! `.docx` text extraction from `word/document.xml`.
 
-use std::io::{Cursor, Read, Seek};
-
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
-use zip::ZipArchive;
 
-use super::{is_blank, mib, ReadError, MAX_DOCX_XML_SIZE};
+use super::archive::{corrupt, Zip};
+use super::{non_blank, ReadError, ReadLimits};
 
-const MAIN_PART: &str = "word/document.xml";
+pub(super) const MAIN_PART: &str = "word/document.xml";
 /// WordprocessingML, transitional and strict (ISO 29500) namespaces.
 const W_NS: &[&[u8]] = &[
     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -19,58 +17,16 @@ const MC_NS: &[u8] = b"http://schemas.openxmlformats.org/markup-compatibility/20
 
 /// Extract the body text of a `.docx`: one paragraph per line, table cells
 /// in document order, tracked deletions and compatibility fallbacks skipped.
-pub fn extract_docx(bytes: &[u8]) -> Result<String, ReadError> {
-    let xml = read_main_part(bytes, MAX_DOCX_XML_SIZE)?;
-    let text = document_text(&xml)?;
-    if is_blank(&text) {
-        return Err(ReadError::Empty);
-    }
-    Ok(text)
+pub fn extract_docx(bytes: &[u8], limits: &ReadLimits) -> Result<String, ReadError> {
+    extract(Zip::open(bytes, limits)?)
 }
 
-fn corrupt(detail: impl std::fmt::Display) -> ReadError {
-    ReadError::Corrupt(detail.to_string())
-}
-
-/// Unzip `word/document.xml` as a string, decompressing at most `limit` bytes.
-fn read_main_part(bytes: &[u8], limit: u64) -> Result<String, ReadError> {
-    let mut archive =
-        ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("不是有效的 ZIP 文件（{e}）")))?;
-    let index = find_main_part(&archive)?;
-    let mut entry = archive
-        .by_index(index)
-        .map_err(|e| corrupt(format!("无法打开 {MAIN_PART}（{e}）")))?;
-    // The declared size is attacker-controlled, so the read is capped too.
-    if entry.size() > limit {
-        return Err(too_big(limit));
-    }
-    let mut raw = Vec::new();
-    (&mut entry)
-        .take(limit + 1)
-        .read_to_end(&mut raw)
-        .map_err(|e| corrupt(format!("解压 {MAIN_PART} 失败（{e}）")))?;
-    if raw.len() as u64 > limit {
-        return Err(too_big(limit));
-    }
-    xml_to_string(raw)
-}
-
-fn too_big(limit: u64) -> ReadError {
-    corrupt(format!("{MAIN_PART} 解压后超过 {} MiB（疑似压缩炸弹）", mib(&limit)))
-}
-
-/// Index of the main part. OOXML part names are case-insensitive, and some
-/// old Windows zippers store `\` separators, so match loosely.
-fn find_main_part<R: Read + Seek>(archive: &ZipArchive<R>) -> Result<usize, ReadError> {
-    let normalise = |name: &str| name.replace('\\', "/").to_ascii_lowercase();
-    match archive.file_names().find(|name| normalise(name) == MAIN_PART) {
-        Some(name) => archive
-            .index_for_name(name)
-            .ok_or_else(|| corrupt(format!("无法定位 {MAIN_PART}"))),
-        None => Err(classify_other_zip(
-            &archive.file_names().map(normalise).collect::<Vec<_>>(),
-        )),
-    }
+pub(super) fn extract(mut zip: Zip) -> Result<String, ReadError> {
+    let Some(index) = zip.find(MAIN_PART) else {
+        return Err(classify_other_zip(zip.names()));
+    };
+    let xml = xml_to_string(zip.read(index)?)?;
+    non_blank(document_text(&xml)?)
 }
 
 /// A ZIP without the main part: a damaged docx or some other container.
@@ -82,26 +38,24 @@ fn classify_other_zip(names: &[String]) -> ReadError {
         "Excel 工作簿（.xlsx）"
     } else if has("ppt/") {
         "PowerPoint 演示文稿（.pptx）"
-    } else if has("ofd.xml") {
-        "OFD 版式文件"
     } else if has("content.xml") {
         "OpenDocument 文档（.odt 等）"
     } else {
-        "ZIP 压缩包（不含 word/document.xml）"
+        "ZIP 压缩包（不含 word/document.xml 或 OFD.xml）"
     };
     ReadError::UnsupportedFormat(kind.to_owned())
 }
 
 /// document.xml is UTF-8 in practice, but the XML spec allows UTF-16.
-fn xml_to_string(raw: Vec<u8>) -> Result<String, ReadError> {
+pub(super) fn xml_to_string(raw: Vec<u8>) -> Result<String, ReadError> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&raw) {
         let rest = raw.get(bom_len..).unwrap_or_default();
         return encoding
             .decode_without_bom_handling_and_without_replacement(rest)
             .map(|text| text.into_owned())
-            .ok_or_else(|| corrupt(format!("{MAIN_PART} 编码错误")));
+            .ok_or_else(|| corrupt("XML 编码错误"));
     }
-    String::from_utf8(raw).map_err(|_| corrupt(format!("{MAIN_PART} 不是有效的 UTF-8")))
+    String::from_utf8(raw).map_err(|_| corrupt("XML 不是有效的 UTF-8"))
 }
 
 /// What an element means for text extraction.
@@ -291,9 +245,14 @@ fn document_text(xml: &str) -> Result<String, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
     use std::io::Write;
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, ZipWriter};
+
+    fn docx_text(bytes: &[u8]) -> Result<String, ReadError> {
+        extract_docx(bytes, &ReadLimits::default())
+    }
 
     fn zip_bytes(files: &[(&str, &[u8])], method: CompressionMethod) -> Vec<u8> {
         let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
@@ -323,7 +282,7 @@ mod tests {
     }
 
     fn extracted(bytes: &[u8]) -> String {
-        match extract_docx(bytes) {
+        match docx_text(bytes) {
             Ok(text) => text,
             Err(err) => panic!("extract failed: {err}"),
         }
@@ -404,15 +363,15 @@ mod tests {
         let good = docx(&para("完整的文件内容"));
         for cut in [4, 30, good.len() / 2, good.len() - 10] {
             assert!(
-                matches!(extract_docx(&good[..cut]), Err(ReadError::Corrupt(_))),
+                matches!(docx_text(&good[..cut]), Err(ReadError::Corrupt(_))),
                 "cut at {cut}"
             );
         }
-        assert!(matches!(extract_docx(b"not a zip"), Err(ReadError::Corrupt(_))));
+        assert!(matches!(docx_text(b"not a zip"), Err(ReadError::Corrupt(_))));
         let mut flipped = good.clone();
         let mid = flipped.len() / 3;
         flipped[mid] ^= 0xFF;
-        assert!(extract_docx(&flipped).is_err());
+        assert!(docx_text(&flipped).is_err());
     }
 
     #[test]
@@ -421,24 +380,24 @@ mod tests {
             &[(MAIN_PART, b"<w:document><w:body></w:p></w:body>")],
             CompressionMethod::Stored,
         );
-        assert!(matches!(extract_docx(&bad), Err(ReadError::Corrupt(_))));
+        assert!(matches!(docx_text(&bad), Err(ReadError::Corrupt(_))));
         let full = document_xml(&para("被截断"));
         let truncated = &full.as_bytes()[..full.len() - 30];
         let bytes = zip_bytes(&[(MAIN_PART, truncated)], CompressionMethod::Stored);
-        assert!(matches!(extract_docx(&bytes), Err(ReadError::Corrupt(_))));
+        assert!(matches!(docx_text(&bytes), Err(ReadError::Corrupt(_))));
     }
 
     #[test]
     fn zip_that_is_not_a_docx() {
         let plain = zip_bytes(&[("readme.txt", b"hello")], CompressionMethod::Deflated);
-        assert!(matches!(extract_docx(&plain), Err(ReadError::UnsupportedFormat(_))));
+        assert!(matches!(docx_text(&plain), Err(ReadError::UnsupportedFormat(_))));
         let xlsx = zip_bytes(&[("xl/workbook.xml", b"<x/>")], CompressionMethod::Stored);
         assert!(matches!(
-            extract_docx(&xlsx),
+            docx_text(&xlsx),
             Err(ReadError::UnsupportedFormat(kind)) if kind.contains("xlsx")
         ));
         let broken = zip_bytes(&[("word/styles.xml", b"<x/>")], CompressionMethod::Stored);
-        assert!(matches!(extract_docx(&broken), Err(ReadError::Corrupt(_))));
+        assert!(matches!(docx_text(&broken), Err(ReadError::Corrupt(_))));
     }
 
     #[test]
@@ -447,12 +406,16 @@ mod tests {
         let body = para(&"重复".repeat(700_000));
         let bomb = docx(&body);
         assert!(bomb.len() < 64 * 1024);
-        let err = read_main_part(&bomb, 1 << 20).err();
+        let small = ReadLimits {
+            max_unpacked_size: 1 << 20,
+            ..ReadLimits::default()
+        };
+        let err = extract_docx(&bomb, &small).err();
         assert!(
-            matches!(&err, Some(ReadError::Corrupt(d)) if d.contains("压缩炸弹")),
+            matches!(&err, Some(ReadError::LimitExceeded(d)) if d.contains("压缩炸弹")),
             "{err:?}"
         );
-        assert!(read_main_part(&bomb, MAX_DOCX_XML_SIZE).is_ok());
+        assert!(docx_text(&bomb).is_ok());
     }
 
     #[test]
@@ -461,7 +424,7 @@ mod tests {
         let bytes = zip_bytes(&[("Word/Document.xml", xml.as_bytes())], CompressionMethod::Stored);
         assert_eq!(extracted(&bytes), "大小写\n");
         assert!(matches!(
-            extract_docx(&docx("<w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>")),
+            docx_text(&docx("<w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>")),
             Err(ReadError::Empty)
         ));
     }

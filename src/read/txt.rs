@@ -28,7 +28,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, ReadError> {
 }
 
 /// `None` means the bytes are not text in any encoding we handle.
-fn decode_any(bytes: &[u8]) -> Option<String> {
+pub(super) fn decode_any(bytes: &[u8]) -> Option<String> {
     // A UTF-16 BOM is authoritative. A UTF-8 BOM is too, except that some
     // tools prepend one to GBK content when "converting".
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
