@@ -21,6 +21,16 @@ impl Date {
     }
 }
 
+impl std::str::FromStr for Date {
+    type Err = ();
+    /// Parses what [`Date`]'s `Display` writes: `YYYY-MM-DD`.
+    fn from_str(s: &str) -> Result<Date, ()> {
+        let mut it = s.split('-').map(|p| p.parse::<u16>().map_err(|_| ()));
+        let (y, m, d) = (it.next().ok_or(())??, it.next().ok_or(())??, it.next().ok_or(())??);
+        Date::new(y, u8::try_from(m).map_err(|_| ())?, u8::try_from(d).map_err(|_| ())?).ok_or(())
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -98,6 +108,21 @@ impl Genre {
             Speech => "讲话",
             Other => "其他",
         }
+    }
+
+    /// Every genre, in declaration order.
+    pub const ALL: [Genre; 25] = {
+        use Genre::*;
+        [
+            Resolution, Decision, Order, Communique, Announcement, Notice, Opinion, Circular, Bulletin, Report,
+            Request, Reply, Motion, Letter, Minutes, Rules, Plan, WorkTip, Reminder, InformalLetter, ContactSlip,
+            SupervisionSlip, Briefing, Speech, Other,
+        ]
+    };
+
+    /// The genre whose [`Genre::name`] is `name`.
+    pub fn from_name(name: &str) -> Option<Genre> {
+        Genre::ALL.into_iter().find(|g| g.name() == name)
     }
 
     /// True for the fifteen genres of 条例 第八条.

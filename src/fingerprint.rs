@@ -114,6 +114,34 @@ static SIGNS: [[f32; 8]; 256] = {
 /// word bigrams as features moved near-duplicates further apart (recall at
 /// k ≤ 8 fell from 1.00 to 0.85), so they are not used.
 pub fn weighted_simhash(tokens: &[&str]) -> Fingerprint {
+    weighted_simhash_with(tokens, idf_of_hash)
+}
+
+/// The weighted fingerprint of one normalised text, without loading the full
+/// dictionary or IDF table (~0.25 s together): only the words the text
+/// contains are loaded ([`Segmenter::for_text`](crate::segment::Segmenter::for_text)).
+/// Equal to `Method::Weighted.fingerprint(&Segmenter::global().content_tokens(text))`;
+/// a test holds it to that on every corpus document.
+pub fn weighted_fingerprint_of_text(text: &str) -> Fingerprint {
+    let seg = crate::segment::Segmenter::for_text(text);
+    let tokens = seg.content_tokens(text);
+    let wanted: rustc_hash::FxHashSet<u64> = tokens.iter().map(|t| xxh3_64(t.as_bytes())).collect();
+    let mut idf: FxHashMap<u64, f32> = FxHashMap::default();
+    for l in IDF_TABLE.lines() {
+        if let Some((w, v)) = l.rsplit_once(' ') {
+            let h = xxh3_64(w.as_bytes());
+            if wanted.contains(&h) {
+                if let Ok(v) = v.parse() {
+                    idf.insert(h, v);
+                }
+            }
+        }
+    }
+    weighted_simhash_with(&tokens, |h| idf.get(&h).copied().unwrap_or(DEFAULT_IDF))
+}
+
+/// [`weighted_simhash`] with the IDF of a word's hash given by `idf`.
+pub fn weighted_simhash_with(tokens: &[&str], idf: impl Fn(u64) -> f32) -> Fingerprint {
     let mut features: FxHashMap<u64, u32> = FxHashMap::default();
     for t in tokens {
         *features.entry(xxh3_64(t.as_bytes())).or_insert(0) += 1;
@@ -123,7 +151,7 @@ pub fn weighted_simhash(tokens: &[&str]) -> Fingerprint {
     let mut features: Vec<(u64, u32)> = features.into_iter().collect();
     features.sort_unstable();
     for (h, tf) in features {
-        let w = (1.0 + (tf as f32).ln()) * idf_of_hash(h).sqrt();
+        let w = (1.0 + (tf as f32).ln()) * idf(h).sqrt();
         // ±w per bit, eight bits at a time from a sign table: vectorises.
         for (k, lanes) in acc.chunks_exact_mut(8).enumerate() {
             let signs = &SIGNS[(h >> (8 * k)) as usize & 0xFF];

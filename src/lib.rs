@@ -11,6 +11,7 @@
 //! arguments and calls it.
 
 pub mod cluster;
+pub mod archive;
 pub mod config;
 pub mod document;
 pub mod eval;
