@@ -15,6 +15,11 @@
 //! [white-header.lexicon]   # local terms added to a signal family
 //! accountability = ["黄牌警告", "末位表态发言"]
 //!
+//! [matching]             # scan and check (flags --radius/--threshold/--containment win)
+//! radius = 10
+//! similarity = 0.8
+//! containment = 0.8
+//!
 //! [organisation]
 //! lower_units = ["石桥镇", "河口镇"]          # bodies below the issuer
 //! internal_units = ["县应急管理局办公室"]     # internal institutions
@@ -34,6 +39,20 @@ pub struct Config {
     pub white_header: WhiteHeader,
     #[serde(default)]
     pub organisation: Organisation,
+    #[serde(default)]
+    pub matching: Matching,
+}
+
+/// `[matching]`: thresholds of `scan` and `check` (command-line flags win).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    /// Hamming radius for candidate pairs.
+    pub radius: Option<u32>,
+    /// 5-gram Jaccard at or above which documents are near-duplicates.
+    pub similarity: Option<f64>,
+    /// Containment at or above which a pair is a containment.
+    pub containment: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

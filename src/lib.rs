@@ -12,6 +12,7 @@
 
 pub mod cluster;
 pub mod archive;
+pub mod check;
 pub mod config;
 pub mod document;
 pub mod eval;

@@ -1,5 +1,6 @@
 //! The `wenshan` command: parses arguments and calls the library.
-//! Exit codes: 0 the run completed (findings are not errors), 2 the run failed.
+//! Exit codes: 0 the run completed (findings are not errors), 2 the run failed;
+//! `check` alone returns 1 when it finds something (0 nothing found).
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -7,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use wenshan::archive::Archive;
 use wenshan::config::Config;
 use wenshan::fingerprint::Method;
 use wenshan::read::ReadLimits;
@@ -30,6 +32,12 @@ enum Command {
     /// Measure detection quality against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Keep the documents already issued: add, remove, list, stats, export.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+    /// Check drafts against the archive before issuing them.
+    /// Exit code: 0 nothing found, 1 findings, 2 error.
+    Check(CheckArgs),
     /// List the disguised-issuance rules (WH0xx find, WH1xx exempt).
     Rules,
     /// Print a rule's documentation, e.g. `wenshan explain WH003`.
@@ -53,31 +61,38 @@ enum Format {
 
 #[derive(Args)]
 struct Matching {
-    /// Hamming radius for candidate pairs.
-    #[arg(long, default_value_t = DEFAULT_RADIUS)]
-    radius: u32,
-    /// Similarity (5-gram Jaccard) at or above which documents are near-duplicates.
-    #[arg(long, default_value_t = 0.8)]
-    threshold: f64,
-    /// Containment at or above which a pair is reported as containment.
-    #[arg(long, default_value_t = 0.8)]
-    containment: f64,
+    /// Hamming radius for candidate pairs [default: wenshan.toml, else 10].
+    #[arg(long)]
+    radius: Option<u32>,
+    /// Similarity (5-gram Jaccard) at or above which documents are near-duplicates [default: 0.8].
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Containment at or above which a pair is reported as containment [default: 0.8].
+    #[arg(long)]
+    containment: Option<f64>,
     /// Fingerprint method.
     #[arg(long, value_enum, default_value_t = Method::Weighted)]
     method: Method,
 }
 
 impl Matching {
-    fn options(&self) -> ScanOptions {
+    /// Flags first, then `[matching]` of wenshan.toml, then the defaults.
+    fn options_with(&self, config: &Config) -> ScanOptions {
+        let m = &config.matching;
+        let d = Thresholds::default();
         ScanOptions {
             method: self.method,
-            radius: self.radius,
+            radius: self.radius.or(m.radius).unwrap_or(DEFAULT_RADIUS),
             thresholds: Thresholds {
-                similarity: self.threshold,
-                containment: self.containment,
+                similarity: self.threshold.or(m.similarity).unwrap_or(d.similarity),
+                containment: self.containment.or(m.containment).unwrap_or(d.containment),
             },
             ..ScanOptions::default()
         }
+    }
+
+    fn options(&self) -> ScanOptions {
+        self.options_with(&Config::default())
     }
 }
 
@@ -136,6 +151,131 @@ fn config_for(explicit: Option<&PathBuf>, start: &std::path::Path) -> Result<Con
     match explicit.cloned().or_else(|| Config::discover(start)) {
         Some(p) => Ok(Config::load(&p)?),
         None => Ok(Config::default()),
+    }
+}
+
+/// Where the archive is: `--archive`, else $WENSHAN_ARCHIVE, else ./.wenshan/archive.
+#[derive(Args)]
+struct ArchiveAt {
+    /// Archive folder [default: $WENSHAN_ARCHIVE, else ./.wenshan/archive].
+    #[arg(long, value_name = "PATH")]
+    archive: Option<PathBuf>,
+}
+
+impl ArchiveAt {
+    fn dir(&self) -> PathBuf {
+        Archive::location(self.archive.as_deref())
+    }
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Add files and folders (unchanged files are skipped, changed ones replaced).
+    Add {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        at: ArchiveAt,
+        #[command(flatten)]
+        limits: Limits,
+    },
+    /// Remove documents (a file, or every document under a folder).
+    Remove {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// List the archived documents.
+    List {
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// Documents, size on disk, bytes per document with and without text.
+    Stats {
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// Check that every document is whole and every index key valid.
+    Verify {
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// Export one JSON line per document and per passage.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// Set a document's status (现行有效 / 已废止 / 已被替代), or many from a CSV (path,status).
+    Status {
+        /// Document (or folder) and status; leave out with --csv.
+        #[arg(num_args = 0..=2)]
+        args: Vec<String>,
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+    /// Build a synthetic archive (for scale tests), with planted near-duplicates of a draft.
+    Gen {
+        /// Number of synthetic documents.
+        #[arg(long)]
+        docs: u64,
+        /// Draft to plant near-duplicates of.
+        #[arg(long)]
+        plant: Option<PathBuf>,
+        /// Near-duplicates planted.
+        #[arg(long, default_value_t = 5)]
+        planted: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        at: ArchiveAt,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Terminal,
+    Json,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Draft files.
+    #[arg(required = true)]
+    drafts: Vec<PathBuf>,
+    #[command(flatten)]
+    at: ArchiveAt,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Terminal)]
+    format: CheckFormat,
+    /// Rule and threshold configuration (default: the nearest wenshan.toml upward from the first draft).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    matching: Matching,
+    /// Skip the disguised-issuance (红头转白头) rules.
+    #[arg(long)]
+    no_white_header: bool,
+}
+
+struct WaitMessage;
+impl wenshan::archive::WaitNotice for WaitMessage {
+    fn waiting(&self, lock: &std::path::Path) {
+        eprintln!(
+            "wenshan：另一个进程正在写入该档案库（{}），等待其完成……",
+            lock.display()
+        );
     }
 }
 
@@ -199,7 +339,7 @@ impl Progress for Bar {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -211,7 +351,7 @@ fn run(cli: Cli) -> Result<()> {
             let config = config_for(args.config.as_ref(), &args.path)?;
             let mut opts = ScanOptions {
                 limits: args.limits.read_limits(),
-                ..args.matching.options()
+                ..args.matching.options_with(&config)
             };
             opts.white_header = !args.no_white_header;
             let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
@@ -251,18 +391,183 @@ fn run(cli: Cli) -> Result<()> {
             let config = config_for(config.as_ref(), &docs)?;
             print!("{}", wenshan::eval_white_header::evaluate(&docs, &labels, &config)?);
         }
+        Command::Archive(cmd) => archive(cmd)?,
+        Command::Check(args) => return check(args),
         Command::Rules => print!("{}", wenshan::rules::listing()),
         Command::Explain { code } => match wenshan::rules::rule(&code) {
             Some(doc) => print!("{}", wenshan::rules::explain(doc)),
             None => anyhow::bail!("没有规则 “{code}”；运行 `wenshan rules` 查看全部规则"),
         },
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let config = config_for(args.config.as_ref(), &args.drafts[0])?;
+    let opts = args.matching.options_with(&config);
+    let archive = Archive::open(&args.at.dir())?;
+    let detector = (!args.no_white_header).then(|| wenshan::rules::Detector::new(&config));
+    let report = wenshan::check::check_files(&archive, &args.drafts, &opts, detector.as_ref())?;
+    match args.format {
+        CheckFormat::Json => print!("{}", report.to_json()),
+        CheckFormat::Terminal => print!("{}", report.to_terminal()),
+    }
+    Ok(if report.findings {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn archive(cmd: ArchiveCommand) -> Result<()> {
+    match cmd {
+        ArchiveCommand::Add { paths, at, limits } => {
+            let dir = at.dir();
+            let config = config_for(None, &paths[0])?;
+            let opts = ScanOptions {
+                limits: limits.read_limits(),
+                white_header: false,
+                ..Matching::options_with(
+                    &Matching {
+                        radius: None,
+                        threshold: None,
+                        containment: None,
+                        method: Method::Weighted,
+                    },
+                    &config,
+                )
+            };
+            let mut a = Archive::open_write(&dir, &WaitMessage)?;
+            let bar = Bar::new();
+            let s = wenshan::check::add(&mut a, &paths, &opts, &bar)?;
+            for (p, why) in &s.failed {
+                eprintln!("wenshan：跳过 {p}：{why}");
+            }
+            let total = s.added + s.replaced + s.unchanged + s.failed.len();
+            eprintln!(
+                "档案库 {}：新增 {} 份，更新 {} 份，未变 {} 份，失败 {} 份；{:.1} 秒（{:.0} 份/秒），共 {} 份",
+                dir.display(),
+                s.added,
+                s.replaced,
+                s.unchanged,
+                s.failed.len(),
+                s.seconds,
+                total as f64 / s.seconds.max(1e-9),
+                a.count()?
+            );
+        }
+        ArchiveCommand::Remove { paths, at } => {
+            let mut a = Archive::open_write(&at.dir(), &WaitMessage)?;
+            for p in paths {
+                let key = a.key_of(&p);
+                let n = a.remove(&key)?;
+                if n == 0 {
+                    anyhow::bail!("档案库中没有 {key}");
+                }
+                eprintln!("已从档案库移除 {n} 份：{key}");
+            }
+        }
+        ArchiveCommand::List { at } => {
+            let a = Archive::open(&at.dir())?;
+            let mut out = String::new();
+            a.list(|s| {
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    s.path,
+                    s.title.as_deref().unwrap_or(""),
+                    s.doc_number.as_deref().unwrap_or(""),
+                    s.date.map(|d| d.to_string()).unwrap_or_default(),
+                    s.status.as_deref().unwrap_or(""),
+                    wenshan::fingerprint::Fingerprint(s.simhash)
+                ))
+            })?;
+            print!("{out}");
+        }
+        ArchiveCommand::Stats { at } => {
+            let a = Archive::open(&at.dir())?;
+            let s = a.stats()?;
+            println!("文件数：{}", s.documents);
+            println!("段落指纹：{}", s.passage_keys);
+            println!("磁盘占用：{} 字节", s.bytes);
+            println!("每份文件：{:.0} 字节（含正文）", s.per_doc(s.bytes));
+            println!(
+                "每份文件：{:.0} 字节（不含正文）",
+                s.per_doc(s.bytes.saturating_sub(s.text_bytes))
+            );
+            println!(
+                "每份文件：{:.0} 字节（元数据、文档指纹与索引键；不含正文与段落指纹）",
+                s.per_doc(s.core_bytes())
+            );
+        }
+        ArchiveCommand::Verify { at } => {
+            let a = Archive::open(&at.dir())?;
+            match a.verify() {
+                Ok(n) => println!("档案库完整：{n} 份文件，每份的元数据、指纹、索引键与正文齐全"),
+                Err(e) => anyhow::bail!("档案库不一致：{e}"),
+            }
+        }
+        ArchiveCommand::Export { format: ExportFormat::Jsonl, output, at } => {
+            let a = Archive::open(&at.dir())?;
+            let mut buf = Vec::new();
+            a.export_jsonl(&mut buf)?;
+            match output {
+                Some(p) => wenshan::output::write_atomic(&p, &buf)
+                    .with_context(|| format!("无法写入 {}", p.display()))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&buf)?;
+                }
+            }
+        }
+        ArchiveCommand::Status { args, csv, at } => {
+            let mut a = Archive::open_write(&at.dir(), &WaitMessage)?;
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            if let Some(file) = csv {
+                let mut r = ::csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_path(&file)
+                    .with_context(|| format!("无法读取 {}", file.display()))?;
+                for rec in r.records() {
+                    let rec = rec?;
+                    let (Some(p), Some(st)) = (rec.get(0), rec.get(1)) else { continue };
+                    let p = p.trim_start_matches('\u{feff}').trim();
+                    if p == "path" || p == "路径" {
+                        continue;
+                    }
+                    pairs.push((p.to_string(), st.trim().to_string()));
+                }
+            }
+            match args.as_slice() {
+                [p, st] => pairs.push((p.clone(), st.clone())),
+                [] if !pairs.is_empty() => {}
+                _ => anyhow::bail!("用法：wenshan archive status 路径 状态，或 --csv 文件（每行：路径,状态）"),
+            }
+            for (p, st) in pairs {
+                let key = a.key_of(std::path::Path::new(&p));
+                let n = a.set_status(&key, &st).or_else(|_| a.set_status(&p, &st))?;
+                eprintln!("{key}：{st}（{n} 份）");
+            }
+        }
+        ArchiveCommand::Gen { docs, plant, planted, seed, at } => {
+            let raw = match &plant {
+                Some(p) => Some(wenshan::read::read_file(p).with_context(|| format!("无法读取 {}", p.display()))?),
+                None => None,
+            };
+            let mut a = Archive::open_write(&at.dir(), &WaitMessage)?;
+            let g = wenshan::check::generate(&mut a, docs, raw.as_deref(), planted, seed)?;
+            eprintln!("生成 {} 份文件，用时 {:.1} 秒", g.documents, g.seconds);
+            for p in g.planted {
+                println!("{p}");
+            }
+        }
+    }
     Ok(())
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("wenshan：错误：{e:#}");
             ExitCode::from(2)
