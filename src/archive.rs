@@ -56,6 +56,8 @@ pub enum ArchiveError {
          或删除该目录后用 `wenshan archive add` 重新建立"
     )]
     Version { path: PathBuf, found: i64, expected: i64 },
+    #[error("档案库 {0} 尚未建立完成（建立时被中断）：重新运行 `wenshan archive add` 即可")]
+    Empty(PathBuf),
     #[error("{path} 不是 wenshan 档案库：{reason}")]
     NotArchive { path: PathBuf, reason: String },
     #[error("档案库数据库错误：{0}")]
@@ -378,6 +380,16 @@ impl Archive {
     }
 
     fn check_version(&self) -> Result<()> {
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| ArchiveError::NotArchive {
+                path: self.dir.clone(),
+                reason: e.to_string(),
+            })?;
+        if tables == 0 {
+            return Err(ArchiveError::Empty(self.dir.clone()));
+        }
         let found: Option<String> = self
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))

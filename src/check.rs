@@ -24,10 +24,19 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Documents written per transaction at most; a batch is also committed
-/// when it has waited this long, so a kill loses little work.
+/// Documents written per transaction at most (`WENSHAN_ARCHIVE_BATCH`
+/// overrides, for the crash tests); a batch is also committed when it has
+/// waited this long, so a kill loses little work.
 const BATCH: usize = 64;
-const BATCH_WAIT: Duration = Duration::from_millis(250);
+const BATCH_WAIT: Duration = Duration::from_millis(100);
+
+fn batch_size() -> usize {
+    std::env::var("WENSHAN_ARCHIVE_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(BATCH)
+}
 
 /// What `archive add` did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,10 +76,11 @@ pub fn add(
     let known = archive.content_hashes()?;
     progress.start(files.len());
     let mut summary = AddSummary::default();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(BATCH * 4);
+    let batch_max = batch_size();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_max * 4);
     let written = std::thread::scope(|s| {
         let writer = s.spawn(|| -> Result<(), ArchiveError> {
-            let mut batch: Vec<NewDoc> = Vec::with_capacity(BATCH);
+            let mut batch: Vec<NewDoc> = Vec::with_capacity(batch_max);
             let mut since = Instant::now();
             let mut flush = |batch: &mut Vec<NewDoc>, summary: &mut AddSummary| -> Result<(), ArchiveError> {
                 if !batch.is_empty() {
@@ -103,7 +113,7 @@ pub fn add(
                         batch.push(*d);
                     }
                 }
-                if batch.len() >= BATCH || (!batch.is_empty() && since.elapsed() >= BATCH_WAIT) {
+                if batch.len() >= batch_max || (!batch.is_empty() && since.elapsed() >= BATCH_WAIT) {
                     flush(&mut batch, &mut summary)?;
                 }
             }
