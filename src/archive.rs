@@ -188,7 +188,7 @@ fn neighbours(v: u64, r: u32, out: &mut Vec<u64>) {
 }
 
 fn deflate(text: &str) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6)
+    miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1)
 }
 
 fn inflate(z: &[u8]) -> Result<String> {
@@ -349,11 +349,7 @@ impl Archive {
         };
         let version: Option<String> = a
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()
             .or_else(|e| match e {
                 rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such table") => Ok(None),
@@ -498,12 +494,15 @@ impl Archive {
     /// Store documents, replacing any stored under the same path (keeping
     /// its status), in one transaction: all of them or none.
     pub fn put(&mut self, docs: &[NewDoc]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for d in docs {
             let mut status = None;
             if let Some((id, simhash, passages)) = Archive::id_of(&tx, &d.path)? {
-                status = tx
-                    .query_row("SELECT status FROM doc WHERE id = ?1", [id], |r| r.get::<_, Option<String>>(0))?;
+                status = tx.query_row("SELECT status FROM doc WHERE id = ?1", [id], |r| {
+                    r.get::<_, Option<String>>(0)
+                })?;
                 Archive::delete_doc(&tx, id, simhash, &passages)?;
             }
             Archive::insert_doc(&tx, d, status.as_deref())?;
@@ -514,10 +513,13 @@ impl Archive {
 
     /// Remove documents stored under `key` or inside the folder `key`; returns how many.
     pub fn remove(&mut self, key: &str) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let prefix = format!("{}/", key.trim_end_matches('/'));
         let victims: Vec<(i64, u64, Vec<u8>)> = {
-            let mut st = tx.prepare("SELECT id, simhash, passages FROM doc WHERE path = ?1 OR substr(path, 1, ?2) = ?3")?;
+            let mut st =
+                tx.prepare("SELECT id, simhash, passages FROM doc WHERE path = ?1 OR substr(path, 1, ?2) = ?3")?;
             let rows = st.query_map(params![key, prefix.chars().count() as i64, prefix], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?))
             })?;
@@ -609,7 +611,9 @@ impl Archive {
     /// 4 blocks differs in at most ⌊radius/4⌋ bits).
     pub fn simhash_candidates(&self, fp: u64, radius: u32) -> Result<Vec<(i64, u32)>> {
         let r = radius / BLOCKS;
-        let mut st = self.conn.prepare_cached("SELECT doc, simhash FROM simkey WHERE key = ?1")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc, simhash FROM simkey WHERE key = ?1")?;
         let mut found = Vec::new();
         let mut values = Vec::new();
         for b in 0..BLOCKS {
@@ -657,7 +661,9 @@ impl Archive {
     }
 
     pub fn count(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM doc", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM doc", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// Sizes on disk, split by what they hold.
@@ -676,9 +682,9 @@ impl Archive {
                 |r| r.get::<_, i64>(0),
             )? as u64)
         };
-        let passages_in_doc: i64 = self
-            .conn
-            .query_row("SELECT coalesce(sum(length(passages)), 0) FROM doc", [], |r| r.get(0))?;
+        let passages_in_doc: i64 =
+            self.conn
+                .query_row("SELECT coalesce(sum(length(passages)), 0) FROM doc", [], |r| r.get(0))?;
         Ok(Stats {
             documents,
             passage_keys,
@@ -692,7 +698,9 @@ impl Archive {
     /// document: what a crash must never break. Returns the document count.
     pub fn verify(&self) -> std::result::Result<u64, String> {
         let q = |sql: &str| -> std::result::Result<i64, String> {
-            self.conn.query_row(sql, [], |r| r.get(0)).map_err(|e| format!("{sql}: {e}"))
+            self.conn
+                .query_row(sql, [], |r| r.get(0))
+                .map_err(|e| format!("{sql}: {e}"))
         };
         let ok: String = self
             .conn
@@ -703,10 +711,22 @@ impl Archive {
         }
         let docs = q("SELECT count(*) FROM doc")?;
         let checks = [
-            ("文档缺正文", "SELECT count(*) FROM doc WHERE id NOT IN (SELECT doc FROM text)"),
-            ("正文无文档", "SELECT count(*) FROM text WHERE doc NOT IN (SELECT id FROM doc)"),
-            ("索引键指向不存在的文档", "SELECT count(*) FROM simkey WHERE doc NOT IN (SELECT id FROM doc)"),
-            ("段落键指向不存在的文档", "SELECT count(*) FROM passage WHERE doc NOT IN (SELECT id FROM doc)"),
+            (
+                "文档缺正文",
+                "SELECT count(*) FROM doc WHERE id NOT IN (SELECT doc FROM text)",
+            ),
+            (
+                "正文无文档",
+                "SELECT count(*) FROM text WHERE doc NOT IN (SELECT id FROM doc)",
+            ),
+            (
+                "索引键指向不存在的文档",
+                "SELECT count(*) FROM simkey WHERE doc NOT IN (SELECT id FROM doc)",
+            ),
+            (
+                "段落键指向不存在的文档",
+                "SELECT count(*) FROM passage WHERE doc NOT IN (SELECT id FROM doc)",
+            ),
             (
                 "索引键与指纹不符",
                 "SELECT count(*) FROM simkey k JOIN doc d ON d.id = k.doc WHERE k.simhash != d.simhash",
@@ -772,7 +792,9 @@ impl Archive {
     /// replacement check, index rows inserted in key order afterwards (fast
     /// on a large archive: sequential b-tree appends, not random inserts).
     pub fn bulk_insert(&mut self, docs: impl Iterator<Item = NewDoc>) -> Result<u64> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut keys: Vec<(i64, i64, i64)> = Vec::new();
         let mut passages: Vec<(i64, i64)> = Vec::new();
         let mut n = 0;
@@ -915,10 +937,19 @@ mod tests {
             let fp = if i % 2 == 0 { base ^ (s & s >> 11 & s >> 23) } else { s };
             fps.push(fp);
         }
-        let docs: Vec<NewDoc> = fps.iter().enumerate().map(|(i, &f)| doc(&format!("d{i}"), f, "正文")).collect();
+        let docs: Vec<NewDoc> = fps
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| doc(&format!("d{i}"), f, "正文"))
+            .collect();
         a.put(&docs).unwrap();
         for radius in [0, 3, 8, 10, 13] {
-            let got: Vec<u32> = a.simhash_candidates(base, radius).unwrap().iter().map(|x| x.1).collect();
+            let got: Vec<u32> = a
+                .simhash_candidates(base, radius)
+                .unwrap()
+                .iter()
+                .map(|x| x.1)
+                .collect();
             let mut want: Vec<u32> = fps
                 .iter()
                 .map(|f| (f ^ base).count_ones())
@@ -937,14 +968,19 @@ mod tests {
     fn replace_remove_status_and_text() {
         let dir = tmp("replace");
         let mut a = Archive::open_write(&dir, &()).unwrap();
-        a.put(&[doc("x/a.txt", 1, "第一版"), doc("x/b.txt", 2, "另一份")]).unwrap();
+        a.put(&[doc("x/a.txt", 1, "第一版"), doc("x/b.txt", 2, "另一份")])
+            .unwrap();
         a.set_status("x/a.txt", "已废止").unwrap();
         a.put(&[doc("x/a.txt", 3, "第二版")]).unwrap();
         assert_eq!(a.count().unwrap(), 2);
         let mut seen = Vec::new();
         a.list(|s| seen.push(s)).unwrap();
         assert_eq!(seen[0].simhash, 3);
-        assert_eq!(seen[0].status.as_deref(), Some("已废止"), "status survives a replacement");
+        assert_eq!(
+            seen[0].status.as_deref(),
+            Some("已废止"),
+            "status survives a replacement"
+        );
         assert_eq!(a.text(seen[0].id).unwrap(), "第二版");
         assert!(a.set_status("x/a.txt", "作废").is_err());
         assert_eq!(a.verify(), Ok(2));

@@ -27,7 +27,7 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Documents written per transaction at most (`WENSHAN_ARCHIVE_BATCH`
 /// overrides, for the crash tests); a batch is also committed when it has
 /// waited this long, so a kill loses little work.
-const BATCH: usize = 64;
+const BATCH: usize = 256;
 const BATCH_WAIT: Duration = Duration::from_millis(100);
 
 fn batch_size() -> usize {
@@ -356,8 +356,8 @@ pub fn check_files(
 ) -> Result<CheckReport, anyhow::Error> {
     let mut out = Vec::new();
     for p in drafts {
-        let raw = read::read_file_with(p, &opts.limits)
-            .map_err(|e| anyhow::anyhow!("无法读取草稿 {}：{e}", p.display()))?;
+        let raw =
+            read::read_file_with(p, &opts.limits).map_err(|e| anyhow::anyhow!("无法读取草稿 {}：{e}", p.display()))?;
         let key = archive.key_of(p);
         out.push(check_text(
             archive,
@@ -436,7 +436,11 @@ impl CheckReport {
                     }
                     for p in m.pair.passages.iter().take(3) {
                         let text: String = p.text.chars().take(60).collect();
-                        let _ = writeln!(t, "     相同段落（本稿第 {} 行，档案第 {} 行）：{text}", p.a_line, p.b_line);
+                        let _ = writeln!(
+                            t,
+                            "     相同段落（本稿第 {} 行，档案第 {} 行）：{text}",
+                            p.a_line, p.b_line
+                        );
                     }
                 }
             }
@@ -563,7 +567,11 @@ pub fn generate(
                 .map(|(j, &c)| if j % step == step / 2 && c != '\n' { '某' } else { c })
                 .collect();
             let a = analyze_with(&edited, Method::Weighted, None);
-            let path = format!("planted/{:03}-{}.txt", i, a.structure.title.as_deref().unwrap_or("草稿近似件"));
+            let path = format!(
+                "planted/{:03}-{}.txt",
+                i,
+                a.structure.title.as_deref().unwrap_or("草稿近似件")
+            );
             out.planted.push(path.clone());
             plants.push(NewDoc {
                 path,
@@ -604,7 +612,11 @@ fn synthetic(rng: &mut Rng, i: u64) -> NewDoc {
         text.push_str(rng.pick(GEN_PHRASES));
         text.push_str(&format!("，第{}项。\n", rng.next() % 1000));
     }
-    text.push_str(&format!("{issuer}\n{year}年{}月{}日\n", 1 + rng.next() % 12, 1 + rng.next() % 28));
+    text.push_str(&format!(
+        "{issuer}\n{year}年{}月{}日\n",
+        1 + rng.next() % 12,
+        1 + rng.next() % 28
+    ));
     let mut passages: Vec<u64> = (0..20).map(|_| rng.next()).collect();
     passages.sort_unstable();
     NewDoc {

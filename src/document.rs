@@ -114,9 +114,31 @@ impl Genre {
     pub const ALL: [Genre; 25] = {
         use Genre::*;
         [
-            Resolution, Decision, Order, Communique, Announcement, Notice, Opinion, Circular, Bulletin, Report,
-            Request, Reply, Motion, Letter, Minutes, Rules, Plan, WorkTip, Reminder, InformalLetter, ContactSlip,
-            SupervisionSlip, Briefing, Speech, Other,
+            Resolution,
+            Decision,
+            Order,
+            Communique,
+            Announcement,
+            Notice,
+            Opinion,
+            Circular,
+            Bulletin,
+            Report,
+            Request,
+            Reply,
+            Motion,
+            Letter,
+            Minutes,
+            Rules,
+            Plan,
+            WorkTip,
+            Reminder,
+            InformalLetter,
+            ContactSlip,
+            SupervisionSlip,
+            Briefing,
+            Speech,
+            Other,
         ]
     };
 

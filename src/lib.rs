@@ -10,9 +10,9 @@
 //! [`scan::scan`] wires the stages together; the `wenshan` binary only parses
 //! arguments and calls it.
 
-pub mod cluster;
 pub mod archive;
 pub mod check;
+pub mod cluster;
 pub mod config;
 pub mod document;
 pub mod eval;

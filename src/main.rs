@@ -506,13 +506,18 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
                 Err(e) => anyhow::bail!("档案库不一致：{e}"),
             }
         }
-        ArchiveCommand::Export { format: ExportFormat::Jsonl, output, at } => {
+        ArchiveCommand::Export {
+            format: ExportFormat::Jsonl,
+            output,
+            at,
+        } => {
             let a = Archive::open(&at.dir())?;
             let mut buf = Vec::new();
             a.export_jsonl(&mut buf)?;
             match output {
-                Some(p) => wenshan::output::write_atomic(&p, &buf)
-                    .with_context(|| format!("无法写入 {}", p.display()))?,
+                Some(p) => {
+                    wenshan::output::write_atomic(&p, &buf).with_context(|| format!("无法写入 {}", p.display()))?
+                }
                 None => {
                     use std::io::Write;
                     std::io::stdout().write_all(&buf)?;
@@ -530,7 +535,9 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
                     .with_context(|| format!("无法读取 {}", file.display()))?;
                 for rec in r.records() {
                     let rec = rec?;
-                    let (Some(p), Some(st)) = (rec.get(0), rec.get(1)) else { continue };
+                    let (Some(p), Some(st)) = (rec.get(0), rec.get(1)) else {
+                        continue;
+                    };
                     let p = p.trim_start_matches('\u{feff}').trim();
                     if p == "path" || p == "路径" {
                         continue;
@@ -549,7 +556,13 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
                 eprintln!("{key}：{st}（{n} 份）");
             }
         }
-        ArchiveCommand::Gen { docs, plant, planted, seed, at } => {
+        ArchiveCommand::Gen {
+            docs,
+            plant,
+            planted,
+            seed,
+            at,
+        } => {
             let raw = match &plant {
                 Some(p) => Some(wenshan::read::read_file(p).with_context(|| format!("无法读取 {}", p.display()))?),
                 None => None,

@@ -47,7 +47,9 @@ fn draft_fingerprint_equals_the_scan_fingerprint_on_every_corpus_document() {
     // Every demo document and every fifth labelled one (debug builds are slow).
     for (root, every) in [(DEMO, 1), ("corpora/white_header", 5)] {
         for f in files(Path::new(root)).into_iter().step_by(every) {
-            let Ok(raw) = wenshan::read::read_file(&f) else { continue };
+            let Ok(raw) = wenshan::read::read_file(&f) else {
+                continue;
+            };
             let full = wenshan::scan::analyze(&raw, wenshan::fingerprint::Method::Weighted).fingerprint;
             assert_eq!(wenshan::check::draft_fingerprint(&raw), full, "{}", f.display());
             n += 1;
@@ -77,7 +79,11 @@ fn check_finds_exactly_the_pairs_scan_finds_for_the_draft() {
         fs::rename(t.join(h), t.join(&name)).unwrap_or_else(|e| panic!("{h}: {e}"));
         drafts.push(name);
     }
-    wenshan().current_dir(&t).args(["archive", "add", "docs"]).assert().success();
+    wenshan()
+        .current_dir(&t)
+        .args(["archive", "add", "docs"])
+        .assert()
+        .success();
 
     let scan = wenshan()
         .current_dir(&t)
@@ -168,7 +174,10 @@ fn incremental_add_status_export_and_exit_codes() {
     fs::write(&f, text).unwrap();
     let changed = add(&[]);
     assert!(changed.contains("更新 1 份"), "{changed}");
-    wenshan().args(["archive", "verify", "--archive", arch_s]).assert().success();
+    wenshan()
+        .args(["archive", "verify", "--archive", arch_s])
+        .assert()
+        .success();
 
     // Status, then check shows it; JSON export has a row per document.
     wenshan()
@@ -183,7 +192,10 @@ fn incremental_add_status_export_and_exit_codes() {
         .args(["作废了", "--archive", arch_s])
         .assert()
         .code(2);
-    let export = wenshan().args(["archive", "export", "--archive", arch_s]).output().unwrap();
+    let export = wenshan()
+        .args(["archive", "export", "--archive", arch_s])
+        .output()
+        .unwrap();
     let rows: Vec<Value> = String::from_utf8(export.stdout)
         .unwrap()
         .lines()
@@ -213,7 +225,11 @@ fn incremental_add_status_export_and_exit_codes() {
     assert!(m.as_array().unwrap().iter().any(|x| x["status"] == "已废止"), "{m}");
     // A draft unlike anything archived: nothing found (0).
     let unique = t.join("unique.txt");
-    fs::write(&unique, "关于调整机关食堂开饭时间的通知\n各科室：\n自下周一起，午餐时间调整为十一时半至十二时半。\n").unwrap();
+    fs::write(
+        &unique,
+        "关于调整机关食堂开饭时间的通知\n各科室：\n自下周一起，午餐时间调整为十一时半至十二时半。\n",
+    )
+    .unwrap();
     wenshan()
         .arg("check")
         .arg(&unique)
@@ -240,8 +256,13 @@ fn incremental_add_status_export_and_exit_codes() {
         .args(["--archive", arch_s])
         .assert()
         .success();
-    let out = wenshan().args(["archive", "verify", "--archive", arch_s]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{} 份", n_docs - files(&docs.join("single")).len())));
+    let out = wenshan()
+        .args(["archive", "verify", "--archive", arch_s])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("{} 份", n_docs - files(&docs.join("single")).len()))
+    );
     fs::remove_dir_all(&t).unwrap();
 }
 
@@ -290,7 +311,10 @@ fn readers_run_while_a_writer_adds_and_two_writers_wait_for_each_other() {
         let out = w.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let out = wenshan().args(["archive", "verify", "--archive", &arch_s]).output().unwrap();
+    let out = wenshan()
+        .args(["archive", "verify", "--archive", &arch_s])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{} 份", files(&t.join("docs")).len())));
     fs::remove_dir_all(&t).unwrap();

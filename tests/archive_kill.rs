@@ -48,8 +48,14 @@ fn add(arch: &Path, docs: &Path) -> Command {
 fn check_consistent(arch: &Path, files: &[PathBuf], run: usize) -> (u64, usize) {
     match Archive::open(arch) {
         Ok(a) => {
-            let n = a.verify().unwrap_or_else(|e| panic!("run {run}: inconsistent archive: {e}"));
-            assert!(n as usize <= files.len(), "run {run}: {n} documents from {} files", files.len());
+            let n = a
+                .verify()
+                .unwrap_or_else(|e| panic!("run {run}: inconsistent archive: {e}"));
+            assert!(
+                n as usize <= files.len(),
+                "run {run}: {n} documents from {} files",
+                files.len()
+            );
             let stored = a.content_hashes().unwrap();
             let current = files
                 .iter()
@@ -74,7 +80,13 @@ fn kill_9_during_archive_add_never_leaves_a_broken_archive() {
     let seed: u64 = std::env::var("WENSHAN_KILL_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     eprintln!("kill test: {runs} runs, WENSHAN_KILL_SEED={seed}");
     let mut rng = Rng(seed);
     let t = std::env::temp_dir().join(format!("wenshan-kill-{}", std::process::id()));
@@ -119,7 +131,10 @@ fn kill_9_during_archive_add_never_leaves_a_broken_archive() {
     // A final run completes the add; a second finds nothing to do.
     assert!(add(&arch, &docs).status().unwrap().success());
     assert_eq!(check_consistent(&arch, &files, runs), (files.len() as u64, files.len()));
-    assert!(killed_mid_write >= runs / 25, "too few kills landed mid-add: {killed_mid_write}");
+    assert!(
+        killed_mid_write >= runs / 25,
+        "too few kills landed mid-add: {killed_mid_write}"
+    );
     let out = Command::new(assert_cmd::cargo::cargo_bin("wenshan"))
         .args(["archive", "add"])
         .arg(&docs)
