@@ -150,7 +150,6 @@ fn pattern(f: Family) -> &'static Regex {
 
 struct Context<'d> {
     det: &'d Detector,
-    minutes: bool,
     bulletin: bool,
 }
 
@@ -253,13 +252,12 @@ pub fn collect(
 ) -> (Vec<Hit>, Vec<Counter>) {
     let ctx = Context {
         det,
-        minutes: carrier == Carrier::Minutes,
         bulletin: carrier.class() == Class::Bulletin,
     };
     let sentences = doc.sentences();
     let body = body_lines(doc, s, carrier);
     let mut hits = Vec::new();
-    let reported = reported_sentences(&sentences, ctx.minutes);
+    let reported = reported_sentences(&sentences, carrier);
     for (sent, &rep) in sentences.iter().zip(&reported).filter(|(x, _)| body(x.line)) {
         sentence_hits(sent, rep, &ctx, extra, &mut hits);
     }
@@ -284,18 +282,24 @@ pub fn collect(
 }
 
 /// Which sentences relay someone else's words. A speech, once introduced
-/// ("县长在讲话中指出，…"), runs on to the end of its paragraph.
-fn reported_sentences(sentences: &[Sentence], minutes: bool) -> Vec<bool> {
+/// ("县长在讲话中指出，…"), runs on to the end of its paragraph. Speech is
+/// discounted only where the carrier reports (简报, 通报, 纪要): a 工作提示
+/// that passes on "会议要求，各乡镇要…" is giving that order itself. A duty
+/// quoted from a law is discounted in every carrier.
+fn reported_sentences(sentences: &[Sentence], carrier: Carrier) -> Vec<bool> {
+    let reports = matches!(carrier.class(), Class::Bulletin | Class::Meeting);
+    let minutes = carrier == Carrier::Minutes;
     let mut out = Vec::with_capacity(sentences.len());
     let mut speech_line = None;
     for x in sentences {
         let own_decision = minutes && MINUTES_DECISION.is_match(x.text);
         if own_decision {
             speech_line = None;
-        } else if REPORTED.is_match(x.text) {
+        } else if reports && REPORTED.is_match(x.text) {
             speech_line = Some(x.line);
         }
-        out.push(!own_decision && speech_line == Some(x.line));
+        let cited = CITATION.is_match(x.text);
+        out.push(cited || (!own_decision && speech_line == Some(x.line)));
     }
     out
 }
