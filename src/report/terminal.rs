@@ -122,7 +122,7 @@ fn direction_zh(d: &str) -> &'static str {
 }
 
 /// Display width in a terminal: CJK and full-width forms take two columns.
-fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
             0x1100..=0x115F

@@ -292,6 +292,17 @@ impl Detector {
         }
     }
 
+    /// A letter whose title says it asks for views (征求意见, 商请) and that
+    /// threatens nothing: a consultation, whoever it is sent to.
+    fn consultation(&self, a: &Analysis) -> bool {
+        let title = a.structure.title.as_deref().unwrap_or("");
+        let sanctions = a
+            .hits
+            .iter()
+            .any(|h| h.family == Family::Accountability && h.weight >= 4.0);
+        lexicon::CONSULTATION.is_match(title) && !sanctions
+    }
+
     /// score = Σ families (each capped) + structural facts (capped at 20) +
     /// counter-signals, then the gates of §7.
     fn score(&self, a: &Analysis, fired: &[(&'static RuleDoc, Vec<Evidence>)]) -> u32 {
@@ -330,6 +341,7 @@ impl Detector {
             || (sideways && !downward)
             || a.counter("WH104").is_some()
             || (!downward && a.carrier != Carrier::Chat)
+            || self.consultation(a)
         {
             cap = cleared;
         }
@@ -353,11 +365,12 @@ pub fn severity(code: &str) -> &'static str {
 
 /// `wenshan rules`: one line per rule.
 pub fn listing() -> String {
-    let mut out = String::from("代码    级别      名称                      触发条件\n");
+    let mut out = String::from("代码    级别      名称                        触发条件\n");
     for r in all() {
         let d = r.doc;
+        let pad = " ".repeat(26usize.saturating_sub(crate::report::width(d.name)));
         out.push_str(&format!(
-            "{:<7} {:<9} {:<24} {}\n",
+            "{:<7} {:<9} {}{pad}{}\n",
             d.code,
             severity(d.code),
             d.name,

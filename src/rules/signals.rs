@@ -70,18 +70,18 @@ pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
         .map(|l| l.to_string())
 }
 
-/// Char ranges of 《…》 in a sentence: titles of other documents quoted.
+/// Byte ranges of 《…》 and “…” in a sentence: titles of other documents and
+/// words mentioned or quoted (“接龙”, a draft clause under consultation) are
+/// not the sender's own order.
 fn quoted(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut open = None;
+    let (mut title, mut quote) = (None, None);
     for (i, c) in text.char_indices() {
         match c {
-            '《' => open = Some(i),
-            '》' => {
-                if let Some(o) = open.take() {
-                    out.push((o, i));
-                }
-            }
+            '《' => title = Some(i),
+            '“' => quote = Some(i),
+            '》' => out.extend(title.take().map(|o| (o, i))),
+            '”' => out.extend(quote.take().map(|o| (o, i))),
             _ => {}
         }
     }
@@ -160,7 +160,7 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
     let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
     let negated = NEGATED.is_match(s.text);
     let silence = CONSENT_DEFAULT.is_match(s.text);
-    let own_plan = SELF_COMMITMENT.is_match(s.text);
+    let own_plan = SELF_COMMITMENT.is_match(s.text) || DESCRIPTIVE.is_match(s.text);
     // A bulletin's sentence binds its readers only when it turns to them.
     let unaddressed = ctx.bulletin && !RECIPIENT.is_match(s.text);
     let praise = COMMENDATION.is_match(s.text);
@@ -417,9 +417,19 @@ fn infer_audience(
 /// receipt are the whole of what it asks (§6 C9).
 fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     let title = s.title.as_deref().unwrap_or("");
-    let meeting_title = title.contains("会议") || title.contains("培训") || title.contains("座谈");
+    let meeting = |t: &str| {
+        ["会议", "培训", "座谈", "参训", "参会", "研讨", "报名"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
     let marks = doc.lines.iter().filter(|l| MEETING_LOGISTICS.is_match(l)).count();
-    if carrier != Carrier::MeetingNotice && !(meeting_title && marks >= 2) {
+    // A receipt for a training or meeting place is logistics even when the
+    // title does not say so ("关于推荐人员参加…的便函").
+    let receipt = doc.lines.iter().any(|l| RECEIPT.is_match(l) && meeting(l));
+    let is_logistics = carrier == Carrier::MeetingNotice
+        || (meeting(title) && marks >= 2)
+        || (receipt && (meeting(title) || marks >= 1));
+    if !is_logistics {
         return None;
     }
     let i = doc
@@ -583,7 +593,9 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
     }
     let distributed_beyond = audience.downward.is_some_and(|sp| {
         let t = doc.text(sp);
-        !attended.contains(t.trim_start_matches('各').trim_end_matches("人民政府"))
+        let class = t.trim_start_matches('各').trim_end_matches("人民政府");
+        let generic = matches!(class, "单位" | "部门" | "有关单位" | "有关部门");
+        (!generic || attendance_lines.is_empty()) && !attended.contains(class)
     });
     Minutes {
         attendance: attendance_lines.first().map(|&i| doc.line_span(i)),
