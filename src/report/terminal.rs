@@ -137,6 +137,9 @@ pub(crate) fn width(s: &str) -> usize {
         .sum()
 }
 
+/// Chars of context shown on each side of a span.
+const CONTEXT: usize = 24;
+
 fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
     let level = match crate::rules::severity(&f.rule) {
         "error" => "错误",
@@ -150,9 +153,20 @@ fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
         return;
     }
     let gutter = " ".repeat(f.line.to_string().len());
-    let before: String = f.source.chars().take(f.source_column).collect();
+    // Long paragraphs are cut to a window around the span, as rustc does.
+    let chars: Vec<char> = f.source.chars().collect();
+    let len = f.text.chars().count();
+    let from = f.source_column.saturating_sub(CONTEXT);
+    let to = (f.source_column + len + CONTEXT).min(chars.len());
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    let before: String = lead
+        .chars()
+        .chain(chars[from..f.source_column.min(chars.len())].iter().copied())
+        .collect();
     let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{} | {}", f.line, f.source);
+    let _ = writeln!(out, "{} | {lead}{shown}{tail}", f.line);
     let _ = writeln!(
         out,
         "{gutter} | {}{} {:+}",
