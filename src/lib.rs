@@ -10,6 +10,7 @@
 //! [`scan::scan`] wires the stages together; the `wenshan` binary only parses
 //! arguments and calls it.
 
+pub mod boilerplate;
 pub mod cluster;
 pub mod document;
 pub mod eval;
@@ -17,7 +18,9 @@ pub mod fingerprint;
 pub mod index;
 pub mod normalize;
 pub mod parse;
+pub mod passage;
 pub mod read;
+pub mod reissue;
 pub mod report;
 pub mod scan;
 pub mod segment;
