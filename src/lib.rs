@@ -22,6 +22,7 @@ pub mod passage;
 pub mod read;
 pub mod reissue;
 pub mod report;
+pub mod reuse;
 pub mod scan;
 pub mod segment;
 pub mod verify;

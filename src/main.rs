@@ -52,6 +52,10 @@ struct Matching {
     /// Fingerprint method.
     #[arg(long, value_enum, default_value_t = Method::Weighted)]
     method: Method,
+    /// Document-level matching only: no passage fingerprints, aligned
+    /// passages, reissue detection or copy ratios (faster).
+    #[arg(long)]
+    no_passages: bool,
 }
 
 impl Matching {
@@ -63,6 +67,8 @@ impl Matching {
                 similarity: self.threshold,
                 containment: self.containment,
             },
+            passages: !self.no_passages,
+            ..ScanOptions::default()
         }
     }
 }

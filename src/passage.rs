@@ -92,8 +92,21 @@ fn bundled_boilerplate(text: &str) -> Vec<bool> {
 impl Keyed {
     /// Build the masked key of a normalised text.
     pub fn of(text: &str) -> Keyed {
+        Keyed::build(text, true)
+    }
+
+    /// [`Keyed::of`] with the bundled boilerplate list off (to measure what it removes).
+    pub fn of_without_boilerplate(text: &str) -> Keyed {
+        Keyed::build(text, false)
+    }
+
+    fn build(text: &str, boilerplate: bool) -> Keyed {
         let tokens = reissue::tokens(text);
-        let boiler_text = bundled_boilerplate(text);
+        let boiler_text = if boilerplate {
+            bundled_boilerplate(text)
+        } else {
+            vec![false; text.chars().count()]
+        };
         let mut k = Keyed {
             tokens,
             ..Keyed::default()
@@ -143,6 +156,11 @@ impl Keyed {
 
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
+    }
+
+    /// Key characters outside boilerplate.
+    pub fn substantive_len(&self) -> usize {
+        self.boiler.iter().filter(|&&b| !b).count()
     }
 
     /// The masked key as a string (placeholders included).

@@ -91,7 +91,7 @@ static TOKEN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:1[0-2]|0?[1-9])月(?:3[01]|[12][0-9]|0?[1-9])日",
     );
     let year = r"(?:19|20)[0-9]{2}(?:[-—－–至到](?:19|20)[0-9]{2})?年度?";
-    let org = format!(r"(?:{PLACE})?(?:省|市|州|县|区|镇|乡)(?:{FUNCTIONS})(?:{SUFFIXES})");
+    let org = format!(r"(?P<place>{PLACE})?(?:省|市|州|县|区|镇|乡)(?:{FUNCTIONS})(?:{SUFFIXES})");
     let level = concat!(
         r"全(?:国|省|市|州|县|区|旗|镇|乡)",
         r"|党中央|省委|市委|州委|县委|区委|旗委|镇党委|乡党委",
@@ -131,16 +131,26 @@ pub fn tokens(text: &str) -> Vec<Token> {
         if kind == TokenKind::Level && m.as_str() == "全市" && text[m.end()..].starts_with('场') {
             continue;
         }
-        let start = char_at(m.start());
+        // A place name glued to the word before it (…发送至县安委) is a
+        // guess too far: keep the level and function only.
+        let m_start = match caps.name("place") {
+            Some(p) if text[..p.start()].chars().next_back().is_some_and(is_han) => p.end(),
+            _ => m.start(),
+        };
+        let start = char_at(m_start);
         let end = char_at(m.end());
         out.push(Token {
             kind,
             start,
             end,
-            raw: m.as_str().to_string(),
+            raw: text[m_start..m.end()].to_string(),
         });
     }
     out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// The text with every token replaced by its placeholder character.
@@ -233,6 +243,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds("要求县教育局"), vec![(Organisation, "县教育局".into())]);
+        assert_eq!(kinds("同步发送至县安委办"), vec![(Organisation, "县安委办".into())]);
         assert_eq!(
             kinds("示例省应急管理厅"),
             vec![(Organisation, "示例省应急管理厅".into())]

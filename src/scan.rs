@@ -12,8 +12,10 @@ use crate::fingerprint::{Fingerprint, Method};
 use crate::index::HammingIndex;
 use crate::normalize::{comparison_key, normalize};
 use crate::parse::parse;
+use crate::passage::{Keyed, PassageHashes};
 use crate::read;
 use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
+use crate::reuse::{self, LineMap, ReuseOptions};
 use crate::segment::Segmenter;
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use crate::walk::{walk, WalkError};
@@ -28,6 +30,11 @@ pub struct ScanOptions {
     /// cheap to verify on the text, missed pairs are lost for good.
     pub radius: u32,
     pub thresholds: Thresholds,
+    /// Passage fingerprints, alignment, reissues and ratios (`--no-passages`
+    /// turns them off: document-level near-duplicates only).
+    pub passages: bool,
+    /// Exclude boilerplate from passages (off only to measure what it removes).
+    pub boilerplate: bool,
 }
 
 impl Default for ScanOptions {
@@ -36,6 +43,8 @@ impl Default for ScanOptions {
             method: Method::Weighted,
             radius: DEFAULT_RADIUS,
             thresholds: Thresholds::default(),
+            passages: true,
+            boilerplate: true,
         }
     }
 }
@@ -64,26 +73,45 @@ pub struct Analyzed {
     /// The normalised text. Its [`comparison_key`] is computed only for
     /// documents that reach verification: most never do.
     pub text: String,
+    /// Passage fingerprints (empty when passages are off).
+    pub passage_hashes: PassageHashes,
+    /// Text offsets back to original line numbers.
+    pub lines: LineMap,
+    /// A 转发/批转/印发 notice.
+    pub forwards: bool,
 }
 
 /// The map step for one text.
 pub fn analyze(raw: &str, method: Method) -> Analyzed {
+    analyze_with(raw, method, true)
+}
+
+/// [`analyze`], with passage fingerprints only when `passages` is set.
+pub fn analyze_with(raw: &str, method: Method, passages: bool) -> Analyzed {
     let norm = normalize(raw);
     let structure = parse(&norm.line_texts());
     let text = norm.text();
     let tokens = Segmenter::global().content_tokens(&text);
+    let passage_hashes = if passages {
+        Keyed::of(&text).fingerprints()
+    } else {
+        PassageHashes::default()
+    };
     Analyzed {
+        forwards: reuse::is_forwarding_notice(structure.title.as_deref(), &text),
         structure,
         chars: text.chars().filter(|c| *c != '\n').count(),
         fingerprint: method.fingerprint(&tokens),
+        lines: LineMap::of(&norm),
+        passage_hashes,
         text,
     }
 }
 
 /// [`analyze`], with a bug on one odd input turned into that file's error:
 /// a batch of thousands must not die on one document.
-fn analyze_guarded(raw: &str, method: Method) -> Result<Analyzed, String> {
-    std::panic::catch_unwind(|| analyze(raw, method))
+fn analyze_guarded(raw: &str, opts: &ScanOptions) -> Result<Analyzed, String> {
+    std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
 
@@ -133,8 +161,35 @@ pub enum ScanError {
     Walk(#[from] WalkError),
 }
 
+fn reuse_options(opts: &ScanOptions) -> ReuseOptions {
+    ReuseOptions {
+        radius: opts.radius,
+        thresholds: opts.thresholds,
+        passages: opts.passages,
+        boilerplate: opts.boilerplate,
+    }
+}
+
+/// Counts of a scan that the report does not carry (for `wenshan eval`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Candidate pairs verified on the text.
+    pub candidates: usize,
+    /// Pairs not reported because they share only boilerplate.
+    pub boilerplate_only: usize,
+}
+
 /// Scan a folder (or one file) and report near-duplicate families.
 pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Report, ScanError> {
+    scan_with_stats(root, opts, progress).map(|(r, _)| r)
+}
+
+/// [`scan`], with the counts behind the report.
+pub fn scan_with_stats(
+    root: &Path,
+    opts: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<(Report, ScanStats), ScanError> {
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).
     let (entries, _) = rayon::join(
@@ -150,7 +205,7 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
                 Some(why) => Err(why.clone()),
                 None => read::read_file(&e.path)
                     .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts.method)),
+                    .and_then(|raw| analyze_guarded(&raw, opts)),
             };
             progress.advance();
             r
@@ -161,16 +216,36 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
     // Only readable documents take part in matching; `ok` maps back to entries.
     let ok: Vec<usize> = (0..entries.len()).filter(|&i| analyzed[i].is_ok()).collect();
     let good = |i: usize| analyzed[i].as_ref().ok();
-    let fps: Vec<Fingerprint> = ok.iter().filter_map(|&i| good(i)).map(|a| a.fingerprint).collect();
-    let texts: Vec<&str> = ok.iter().filter_map(|&i| good(i)).map(|a| a.text.as_str()).collect();
-    let verified = find_pairs(&fps, &texts, opts);
+    let docs: Vec<reuse::Doc> = ok
+        .iter()
+        .filter_map(|&i| Some((i, good(i)?)))
+        .map(|(i, a)| reuse::Doc {
+            name: &entries[i].rel,
+            text: &a.text,
+            fingerprint: a.fingerprint.0,
+            hashes: &a.passage_hashes,
+            lines: &a.lines,
+            date: a.structure.date,
+            forwards: a.forwards,
+        })
+        .collect();
+    let found = reuse::find(&docs, &reuse_options(opts));
+    let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
+    for (k, r) in found.ratios.into_iter().enumerate() {
+        ratios[ok[k]] = r;
+    }
 
     let documents: Vec<DocumentEntry> = entries
         .iter()
         .zip(&analyzed)
-        .map(|(e, a)| document_entry(&e.rel, a))
+        .zip(ratios)
+        .map(|((e, a), r)| DocumentEntry {
+            ratios: r,
+            ..document_entry(&e.rel, a)
+        })
         .collect();
-    let pairs: Vec<PairEntry> = verified
+    let pairs: Vec<PairEntry> = found
+        .pairs
         .iter()
         .map(|v| PairEntry {
             a: entries[ok[v.a]].rel.clone(),
@@ -180,11 +255,12 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
             containment_a_in_b: round4(v.overlap.a_in_b()),
             containment_b_in_a: round4(v.overlap.b_in_a()),
             relation: v.relation,
-            passages: Vec::new(),
-            changes: Vec::new(),
-            shared_chars: 0,
+            passages: v.passages.clone(),
+            changes: v.changes.clone(),
+            shared_chars: v.shared_chars,
         })
         .collect();
+    let verified = &found.pairs;
     let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
     let families = cluster::families(
         entries.len(),
@@ -201,14 +277,19 @@ pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<
         }
     })
     .collect();
-    Ok(Report {
+    let stats = ScanStats {
+        candidates: found.candidates,
+        boilerplate_only: found.boilerplate_only,
+    };
+    let report = Report {
         tool: "wenshan",
         version: env!("CARGO_PKG_VERSION"),
         root: root.to_string_lossy().into_owned(),
         documents,
         pairs,
         families,
-    })
+    };
+    Ok((report, stats))
 }
 
 fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
