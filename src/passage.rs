@@ -168,6 +168,17 @@ impl Keyed {
         self.chars.iter().collect()
     }
 
+    /// The masked key without boilerplate: what a reissue comparison reads
+    /// (redundancy.md N1 leaves 版记, contact lines and formulae out).
+    pub fn masked_substance(&self) -> String {
+        self.chars
+            .iter()
+            .zip(&self.boiler)
+            .filter(|(_, &b)| !b)
+            .map(|(c, _)| *c)
+            .collect()
+    }
+
     /// Key ranges of the sentences, in order.
     fn sentence_ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         let ends = self
