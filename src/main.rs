@@ -100,6 +100,15 @@ enum EvalCommand {
         #[command(flatten)]
         matching: Matching,
     },
+    /// Reissue recall and same-topic false positives on labelled corpora
+    /// (labels.jsonl in the corpora/demo format).
+    Reuse {
+        /// Corpus folders, each with a labels.jsonl.
+        #[arg(required = true)]
+        corpora: Vec<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.
@@ -165,6 +174,11 @@ fn run(cli: Cli) -> Result<()> {
                 "{}",
                 wenshan::eval::redundancy(&docs, &oracle, &matching.options(), sweep)?
             );
+        }
+        Command::Eval(EvalCommand::Reuse { corpora, matching }) => {
+            for corpus in corpora {
+                print!("{}", wenshan::eval::labelled(&corpus, &matching.options())?);
+            }
         }
     }
     Ok(())

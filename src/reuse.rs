@@ -26,6 +26,20 @@ pub const MIN_SHARED_WINDOWS: u32 = 2;
 /// aligned: they cannot be reported, and add little to ratios.
 pub const ALIGN_MIN_CONTAINMENT: f64 = 0.1;
 
+/// Char offsets in a normalised text, end exclusive.
+pub type Span = (usize, usize);
+
+/// What one other document shares with a document charged with copying it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// Its index in the scan.
+    pub other: usize,
+    /// The spans of the charged document it covers.
+    pub spans: &'a [Span],
+    /// The pair is a forwarding: not copying.
+    pub forwarding: bool,
+}
+
 /// Where each normalised line starts in the document text, and where it came
 /// from in the original file.
 #[derive(Debug, Clone, Default)]
@@ -176,7 +190,7 @@ struct Evaluated {
     pair: (usize, usize),
     found: Option<Found>,
     /// Normalised-text spans covered in A and in B.
-    cover: (Vec<(usize, usize)>, Vec<(usize, usize)>),
+    cover: (Vec<Span>, Vec<Span>),
     relation: Option<Relation>,
     boilerplate_only: bool,
 }
@@ -285,7 +299,7 @@ fn evaluate(
     let relation = relate(&raw, &masked, changed, fwd, t).or_else(|| relate_masked(&masked, changed, t));
     let boilerplate_only = relation.is_some_and(|r| r != Relation::Exact) && !substantive(&al, pa, pb, t);
     let relation = relation.filter(|_| !boilerplate_only);
-    let cover: (Vec<(usize, usize)>, Vec<(usize, usize)>) = (
+    let cover: (Vec<Span>, Vec<Span>) = (
         al.passages.iter().map(|p| pa.keyed.text_span(p.a.0, p.a.1)).collect(),
         al.passages.iter().map(|p| pb.keyed.text_span(p.b.0, p.b.1)).collect(),
     );
@@ -397,15 +411,23 @@ static SECTION: LazyLock<Regex> =
 /// The ratios of every document from the aligned pairs.
 fn ratios(docs: &[Doc], evaluated: &[Evaluated]) -> Vec<Option<Ratios>> {
     // Per document: (other document, spans, forwarding?) for every pair it is charged in.
-    let mut sources: Vec<Vec<(usize, &[(usize, usize)], bool)>> = vec![Vec::new(); docs.len()];
+    let mut sources: Vec<Vec<Source>> = vec![Vec::new(); docs.len()];
     for e in evaluated {
         let (a, b) = e.pair;
-        let fwd = e.relation == Some(Relation::Forwarding);
+        let forwarding = e.relation == Some(Relation::Forwarding);
         if charged(docs[a].date, docs[b].date) {
-            sources[a].push((b, &e.cover.0, fwd));
+            sources[a].push(Source {
+                other: b,
+                spans: &e.cover.0,
+                forwarding,
+            });
         }
         if charged(docs[b].date, docs[a].date) {
-            sources[b].push((a, &e.cover.1, fwd));
+            sources[b].push(Source {
+                other: a,
+                spans: &e.cover.1,
+                forwarding,
+            });
         }
     }
     docs.par_iter()
@@ -415,15 +437,18 @@ fn ratios(docs: &[Doc], evaluated: &[Evaluated]) -> Vec<Option<Ratios>> {
 }
 
 /// Ratios of one document from the spans other documents share with it.
-pub fn doc_ratios(text: &str, sources: &[(usize, &[(usize, usize)], bool)], name: impl Fn(usize) -> String) -> Ratios {
+pub fn doc_ratios(text: &str, sources: &[Source], name: impl Fn(usize) -> String) -> Ratios {
     let chars: Vec<char> = text.chars().collect();
     let counts = |mask: &[bool]| chars.iter().zip(mask).filter(|&(c, &m)| m && *c != '\n').count();
     let total_chars = chars.iter().filter(|&&c| c != '\n').count().max(1);
-    let all = coverage(chars.len(), sources.iter().flat_map(|s| s.1.iter()));
-    let own = coverage(chars.len(), sources.iter().filter(|s| !s.2).flat_map(|s| s.1.iter()));
-    let mut per_source: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-    for (other, spans, _) in sources {
-        per_source.entry(*other).or_default().extend(spans.iter());
+    let all = coverage(chars.len(), sources.iter().flat_map(|s| s.spans.iter()));
+    let own = coverage(
+        chars.len(),
+        sources.iter().filter(|s| !s.forwarding).flat_map(|s| s.spans.iter()),
+    );
+    let mut per_source: BTreeMap<usize, Vec<Span>> = BTreeMap::new();
+    for s in sources {
+        per_source.entry(s.other).or_default().extend(s.spans.iter());
     }
     let largest = per_source
         .iter()
@@ -500,7 +525,12 @@ mod tests {
         // 18 chars without line breaks? 2 + 6 + 6 = 14.
         let s1 = [(3usize, 9usize)]; // all of section 一
         let s2 = [(10usize, 13usize)]; // part of section 二
-        let r = doc_ratios(text, &[(7, &s1, false), (8, &s2, true)], |o| o.to_string());
+        let src = |other, spans, forwarding| Source {
+            other,
+            spans,
+            forwarding,
+        };
+        let r = doc_ratios(text, &[src(7, &s1, false), src(8, &s2, true)], |o| o.to_string());
         assert_eq!(r.total, round4(9.0 / 14.0));
         assert_eq!(r.excluding_forwarding, round4(6.0 / 14.0));
         assert_eq!(r.largest_source.as_deref(), Some("7"));
