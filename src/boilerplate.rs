@@ -13,8 +13,9 @@ const LIST: &str = include_str!("../assets/boilerplate.txt");
 struct Bundled {
     /// Whole-line patterns (`^…` entries), as one alternation.
     lines: Regex,
-    /// Literal phrases, longest first so overlapping entries mark the most.
-    phrases: Vec<String>,
+    /// Literal phrases as one alternation, longest first so that of two
+    /// entries starting at one place the longer marks.
+    phrases: Regex,
 }
 
 static BUNDLED: LazyLock<Bundled> = LazyLock::new(|| {
@@ -29,9 +30,10 @@ static BUNDLED: LazyLock<Bundled> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    let phrases = phrases.iter().map(|p| regex::escape(p)).collect::<Vec<_>>().join("|");
     Bundled {
         lines: Regex::new(&format!("^(?:{alternation})$")).expect("assets/boilerplate.txt patterns compile"),
-        phrases: phrases.into_iter().map(String::from).collect(),
+        phrases: Regex::new(&phrases).expect("escaped phrases compile"),
     }
 });
 
@@ -47,16 +49,14 @@ pub fn spans_in_line(line: &str) -> Vec<(usize, usize)> {
     if is_boilerplate_line(line) {
         return vec![(0, n)];
     }
-    let mut out = Vec::new();
-    for p in &BUNDLED.phrases {
-        let plen = p.chars().count();
-        for (byte, _) in line.match_indices(p.as_str()) {
-            let start = line[..byte].chars().count();
-            out.push((start, start + plen));
-        }
-    }
-    out.sort_unstable();
-    out
+    BUNDLED
+        .phrases
+        .find_iter(line)
+        .map(|m| {
+            let start = line[..m.start()].chars().count();
+            (start, start + m.as_str().chars().count())
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,7 +20,6 @@ use crate::reissue::{self, ChangeList, Token};
 use crate::report::Change;
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Seed length: the oracle's shingle length.
 pub const SEED: usize = crate::verify::K;
@@ -36,6 +35,12 @@ const MIN_WINDOW: usize = 12;
 const LONG_SENTENCE: usize = 30;
 /// Occurrences of one seed in B that are tried; more means a repetitive text.
 const MAX_SEEDS: usize = 16;
+/// Winnowing (Schleimer et al. 2003): k-grams of passage length, one kept per
+/// window of w, so any shared run of w + k − 1 = 24 key characters yields a
+/// shared fingerprint, whatever the sentences around it. This finds the
+/// paraphrased resolution that shares phrases but no whole sentence.
+const WINNOW_K: usize = MIN_PASSAGE;
+const WINNOW_W: usize = 12;
 
 /// A document's masked comparison key, mapped back to its normalised text.
 #[derive(Debug, Clone, Default)]
@@ -107,9 +112,13 @@ impl Keyed {
         } else {
             vec![false; text.chars().count()]
         };
+        let n = boiler_text.len();
         let mut k = Keyed {
             tokens,
-            ..Keyed::default()
+            chars: Vec::with_capacity(n),
+            starts: Vec::with_capacity(n),
+            boiler: Vec::with_capacity(n),
+            sentences: Vec::with_capacity(n / 16),
         };
         let mut next_token = 0;
         let mut sentence_open = false;
@@ -190,12 +199,13 @@ impl Keyed {
         self.sentences.iter().map(|&s| s as usize).zip(ends)
     }
 
+    /// Hash of the key characters `s..e`: a polynomial over the chars, then
+    /// mixed; no allocation (this runs once per sentence of every document).
     fn hash_range(&self, s: usize, e: usize) -> u64 {
-        let bytes: Vec<u8> = self.chars[s..e]
-            .iter()
-            .flat_map(|c| (*c as u32).to_le_bytes())
-            .collect();
-        xxh3_64(&bytes)
+        let h = self.chars[s..e].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
+            h.wrapping_mul(0x0100_0000_01b3).wrapping_add(c as u64 + 1)
+        });
+        mix(h ^ (e - s) as u64)
     }
 
     /// Passage fingerprints: distinct hashes of two-sentence windows and of
@@ -205,18 +215,16 @@ impl Keyed {
             .sentence_ranges()
             .filter(|&(s, e)| !self.boiler[s..e].iter().all(|&b| b))
             .collect();
+        let hashes: Vec<u64> = sentences.iter().map(|&(s, e)| self.hash_range(s, e)).collect();
         let mut windows: Vec<u64> = Vec::with_capacity(sentences.len() * 2);
         for (i, &(s, e)) in sentences.iter().enumerate() {
             if e - s >= LONG_SENTENCE {
-                windows.push(self.hash_range(s, e));
+                windows.push(hashes[i]);
             }
             if let Some(&(s2, e2)) = sentences.get(i + 1) {
                 if (e - s) + (e2 - s2) >= MIN_WINDOW {
-                    let mut bytes: Vec<u8> = Vec::with_capacity(4 * (e2 - s + 1));
-                    for c in self.chars[s..e].iter().chain(&self.chars[s2..e2]) {
-                        bytes.extend((*c as u32).to_le_bytes());
-                    }
-                    windows.push(xxh3_64(&bytes));
+                    // A window is the ordered pair of its sentences.
+                    windows.push(mix(hashes[i].rotate_left(23) ^ hashes[i + 1]));
                 }
             }
         }
@@ -225,7 +233,14 @@ impl Keyed {
         let mut sentences: Vec<u64> = self.sentence_ranges().map(|(s, e)| self.hash_range(s, e)).collect();
         sentences.sort_unstable();
         sentences.dedup();
-        PassageHashes { windows, sentences }
+        let mut winnowed = winnow(&self.chars, &self.boiler);
+        winnowed.sort_unstable();
+        winnowed.dedup();
+        PassageHashes {
+            windows,
+            sentences,
+            winnowed,
+        }
     }
 
     /// Mark as boilerplate every sentence whose hash is in `frequent`.
@@ -265,6 +280,62 @@ pub struct PassageHashes {
     pub windows: Vec<u64>,
     /// Every sentence: document frequency finds the scan's own boilerplate.
     pub sentences: Vec<u64>,
+    /// Winnowed k-gram fingerprints: candidates below the sentence level.
+    pub winnowed: Vec<u64>,
+}
+
+/// splitmix64's finaliser: spreads a polynomial hash so minima are uniform.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Winnowed fingerprints of a key; k-grams starting in boilerplate never win.
+fn winnow(chars: &[char], boiler: &[bool]) -> Vec<u64> {
+    const B: u64 = 0x0100_0000_01b3;
+    if chars.len() < WINNOW_K {
+        return Vec::new();
+    }
+    let top = (1..WINNOW_K).fold(1u64, |p, _| p.wrapping_mul(B));
+    let mut h = 0u64;
+    let mut grams = Vec::with_capacity(chars.len() + 1 - WINNOW_K);
+    for (i, &c) in chars.iter().enumerate() {
+        if i >= WINNOW_K {
+            h = h.wrapping_sub((chars[i - WINNOW_K] as u64 + 1).wrapping_mul(top));
+        }
+        h = h.wrapping_mul(B).wrapping_add(c as u64 + 1);
+        if i + 1 >= WINNOW_K {
+            let start = i + 1 - WINNOW_K;
+            grams.push(if boiler[start] { u64::MAX } else { mix(h) });
+        }
+    }
+    // The window minimum, kept as the window slides; rescanned only when it
+    // leaves the window (amortised O(n)). Rightmost minimum, as in the paper.
+    let w = WINNOW_W.min(grams.len());
+    let mut out = Vec::new();
+    let mut at = usize::MAX;
+    for end in w - 1..grams.len() {
+        let start = end + 1 - w;
+        let moved = if at == usize::MAX || at < start {
+            at = (start..=end)
+                .rev()
+                .min_by_key(|&i| grams[i])
+                .expect("window is not empty");
+            true
+        } else if grams[end] <= grams[at] {
+            at = end;
+            true
+        } else {
+            false
+        };
+        if moved && grams[at] != u64::MAX {
+            out.push(grams[at]);
+        }
+    }
+    out
 }
 
 /// Document frequency above which a passage is boilerplate: five copies of a
@@ -275,7 +346,9 @@ pub fn frequent_threshold(docs: usize) -> usize {
 
 /// Hashes found in more than `threshold` documents.
 pub fn frequent<'a>(sets: impl Iterator<Item = &'a [u64]>, threshold: usize) -> FxHashSet<u64> {
-    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    let sets: Vec<&[u64]> = sets.collect();
+    let total = sets.iter().map(|s| s.len()).sum();
+    let mut df: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(total, Default::default());
     for set in sets {
         for &h in set {
             *df.entry(h).or_default() += 1;
@@ -290,23 +363,47 @@ pub fn frequent<'a>(sets: impl Iterator<Item = &'a [u64]>, threshold: usize) -> 
 /// Candidate pairs (a < b, sorted) sharing at least `min_shared` passage
 /// fingerprints, through an inverted index; `frequent` hashes are skipped.
 pub fn candidate_pairs(windows: &[&[u64]], frequent: &FxHashSet<u64>, min_shared: u32) -> Vec<(u32, u32)> {
-    let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    candidate_pairs_by(windows, frequent, |_, _, n| n >= min_shared)
+}
+
+/// Candidate pairs sharing at least `share` of the smaller document's
+/// fingerprints, and at least `min_shared`.
+pub fn candidate_pairs_relative(
+    sets: &[&[u64]],
+    frequent: &FxHashSet<u64>,
+    share: f64,
+    min_shared: u32,
+) -> Vec<(u32, u32)> {
+    candidate_pairs_by(sets, frequent, |a, b, n| {
+        let smaller = sets[a as usize].len().min(sets[b as usize].len());
+        n >= min_shared && n as f64 >= share * smaller as f64
+    })
+}
+
+fn candidate_pairs_by(
+    windows: &[&[u64]],
+    frequent: &FxHashSet<u64>,
+    keep: impl Fn(u32, u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    // The inverted index as one sorted list of (hash, document): no
+    // allocation per posting list, and documents ascend within a hash.
+    let total = windows.iter().map(|s| s.len()).sum();
+    let mut postings: Vec<(u64, u32)> = Vec::with_capacity(total);
     for (d, set) in windows.iter().enumerate() {
-        for h in set.iter().filter(|h| !frequent.contains(h)) {
-            postings.entry(*h).or_default().push(d as u32);
-        }
+        postings.extend(set.iter().filter(|h| !frequent.contains(h)).map(|&h| (h, d as u32)));
     }
+    postings.sort_unstable();
     let mut shared: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for docs in postings.values().filter(|d| d.len() > 1) {
-        for (i, &a) in docs.iter().enumerate() {
-            for &b in &docs[i + 1..] {
+    for group in postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
+        for (i, &(_, a)) in group.iter().enumerate() {
+            for &(_, b) in &group[i + 1..] {
                 *shared.entry((a, b)).or_default() += 1;
             }
         }
     }
     let mut out: Vec<(u32, u32)> = shared
         .into_iter()
-        .filter(|&(_, n)| n >= min_shared)
+        .filter(|&((a, b), n)| keep(a, b, n))
         .map(|(p, _)| p)
         .collect();
     out.sort_unstable();
@@ -344,7 +441,7 @@ pub fn runs(a: &Keyed, b: &Keyed) -> Vec<Run> {
         return Vec::new();
     }
     // Seed table of B: first occurrence per 5-gram, then a chain of the next.
-    let mut first: FxHashMap<&[char], u32> = FxHashMap::default();
+    let mut first: FxHashMap<&[char], u32> = FxHashMap::with_capacity_and_hasher(b.len(), Default::default());
     let mut next = vec![u32::MAX; b.len()];
     for j in (0..=b.len() - SEED).rev() {
         if b.boiler[j] {
@@ -527,6 +624,16 @@ mod tests {
         let freq = frequent(sets.iter().copied(), 2);
         assert_eq!(freq, [3u64].into_iter().collect());
         assert!(candidate_pairs(&sets, &freq, 2).is_empty());
+    }
+
+    #[test]
+    fn a_shared_run_of_24_chars_shares_a_winnowed_fingerprint() {
+        let shared = "汛期实行二十四小时领导带班和专人值班制度值班电话必须保持畅通";
+        let a = Keyed::of(&format!("本县情况特殊需要说明。{shared}。其他事项"));
+        let b = Keyed::of(&format!("各地要求互不相同的开头。{shared}。另行通知"));
+        let (wa, wb) = (a.fingerprints().winnowed, b.fingerprints().winnowed);
+        assert!(wa.iter().any(|h| wb.binary_search(h).is_ok()));
+        assert!(Keyed::of("短文").fingerprints().winnowed.is_empty());
     }
 
     #[test]

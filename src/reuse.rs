@@ -16,12 +16,19 @@ use crate::report::{round4, Change, DiffSpan, PassageEntry, Ratios, SectionRatio
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use rayon::prelude::*;
 use regex::Regex;
+use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Passage fingerprints two documents must share to become a candidate: one
 /// shared window happens between unrelated notices, two rarely.
 pub const MIN_SHARED_WINDOWS: u32 = 2;
+/// Winnowed fingerprints a candidate must share: this share of the smaller
+/// document's, and at least [`MIN_SHARED_WINNOWED`]. Containment 0.5 leaves
+/// about half of them shared; a quarter keeps fragmented copies in.
+pub const WINNOWED_SHARE: f64 = 0.25;
+pub const MIN_SHARED_WINNOWED: u32 = 3;
 /// Pairs below this containment and not masked near-duplicates are not
 /// aligned: they cannot be reported, and add little to ratios.
 pub const ALIGN_MIN_CONTAINMENT: f64 = 0.1;
@@ -80,6 +87,8 @@ pub struct Doc<'a> {
     pub text: &'a str,
     pub fingerprint: u64,
     pub hashes: &'a PassageHashes,
+    /// The masked key (with bundled boilerplate marked).
+    pub keyed: &'a Keyed,
     pub lines: &'a LineMap,
     pub date: Option<Date>,
     /// A 转发/批转/印发 notice: it carries other documents by design.
@@ -157,11 +166,7 @@ fn relate_masked(masked: &Overlap, changed: bool, t: &Thresholds) -> Option<Rela
 }
 
 /// Candidate pairs with their Hamming distance, from both indexes, sorted.
-fn candidates(
-    docs: &[Doc],
-    opts: &ReuseOptions,
-    frequent_windows: &rustc_hash::FxHashSet<u64>,
-) -> BTreeMap<(usize, usize), u32> {
+fn candidates(docs: &[Doc], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMap<(usize, usize), u32> {
     let fps: Vec<u64> = docs.iter().map(|d| d.fingerprint).collect();
     let mut out: BTreeMap<(usize, usize), u32> = HammingIndex::build(&fps, opts.radius)
         .all_pairs()
@@ -170,7 +175,12 @@ fn candidates(
         .collect();
     if opts.passages {
         let windows: Vec<&[u64]> = docs.iter().map(|d| d.hashes.windows.as_slice()).collect();
-        for (a, b) in passage::candidate_pairs(&windows, frequent_windows, MIN_SHARED_WINDOWS) {
+        let winnowed: Vec<&[u64]> = docs.iter().map(|d| d.hashes.winnowed.as_slice()).collect();
+        let (by_sentences, by_winnowing) = rayon::join(
+            || passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS),
+            || passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED),
+        );
+        for (a, b) in by_sentences.into_iter().chain(by_winnowing) {
             let (a, b) = (a as usize, b as usize);
             out.entry((a, b)).or_insert_with(|| (fps[a] ^ fps[b]).count_ones());
         }
@@ -178,11 +188,43 @@ fn candidates(
     out
 }
 
+/// Passage fingerprints found in too many documents of the scan.
+#[derive(Debug, Default)]
+struct Frequent {
+    windows: FxHashSet<u64>,
+    sentences: FxHashSet<u64>,
+    winnowed: FxHashSet<u64>,
+}
+
+impl Frequent {
+    fn of(docs: &[Doc], threshold: usize) -> Frequent {
+        let of = |f: fn(&PassageHashes) -> &[u64]| passage::frequent(docs.iter().map(|d| f(d.hashes)), threshold);
+        let (windows, (sentences, winnowed)) = rayon::join(
+            || of(|h| &h.windows),
+            || rayon::join(|| of(|h| &h.sentences), || of(|h| &h.winnowed)),
+        );
+        Frequent {
+            windows,
+            sentences,
+            winnowed,
+        }
+    }
+}
+
 /// Per document, what verification needs; built only for candidates.
-struct Prepared {
+struct Prepared<'a> {
     raw: Shingles,
-    masked: Shingles,
-    keyed: Keyed,
+    /// Shingles of the masked key without boilerplate: only for pairs whose
+    /// alignment found changed tokens, so built on first use.
+    masked: std::sync::OnceLock<Shingles>,
+    /// Borrowed unless frequent sentences had to be marked in a copy.
+    keyed: std::borrow::Cow<'a, Keyed>,
+}
+
+impl Prepared<'_> {
+    fn masked(&self) -> &Shingles {
+        self.masked.get_or_init(|| Shingles::of(&self.keyed.masked_substance()))
+    }
 }
 
 /// An aligned pair before it becomes a report entry.
@@ -199,15 +241,12 @@ struct Evaluated {
 pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
     let n = docs.len();
     let threshold = passage::frequent_threshold(n);
-    let (frequent_windows, frequent_sentences) = if opts.passages && opts.boilerplate {
-        rayon::join(
-            || passage::frequent(docs.iter().map(|d| d.hashes.windows.as_slice()), threshold),
-            || passage::frequent(docs.iter().map(|d| d.hashes.sentences.as_slice()), threshold),
-        )
+    let frequent = if opts.passages && opts.boilerplate {
+        Frequent::of(docs, threshold)
     } else {
-        Default::default()
+        Frequent::default()
     };
-    let cands = candidates(docs, opts, &frequent_windows);
+    let cands = candidates(docs, opts, &frequent);
     let mut needed = vec![false; n];
     for &(a, b) in cands.keys() {
         needed[a] = true;
@@ -219,22 +258,20 @@ pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
         .map(|(d, &need)| {
             need.then(|| {
                 let raw = Shingles::of(&comparison_key(d.text));
-                if !opts.passages {
-                    return Prepared {
-                        raw,
-                        masked: Shingles::default(),
-                        keyed: Keyed::default(),
-                    };
-                }
-                let mut keyed = if opts.boilerplate {
-                    Keyed::of(d.text)
+                let keyed = if !opts.passages {
+                    Cow::Owned(Keyed::default())
+                } else if !opts.boilerplate {
+                    Cow::Owned(Keyed::of_without_boilerplate(d.text))
+                } else if d.hashes.sentences.iter().any(|h| frequent.sentences.contains(h)) {
+                    let mut k = d.keyed.clone();
+                    k.mark_frequent(&frequent.sentences);
+                    Cow::Owned(k)
                 } else {
-                    Keyed::of_without_boilerplate(d.text)
+                    Cow::Borrowed(d.keyed)
                 };
-                keyed.mark_frequent(&frequent_sentences);
                 Prepared {
                     raw,
-                    masked: Shingles::of(&keyed.masked_substance()),
+                    masked: std::sync::OnceLock::new(),
                     keyed,
                 }
             })
@@ -289,12 +326,18 @@ fn evaluate(
             boilerplate_only: false,
         });
     }
-    let masked = Overlap::of(&pa.masked, &pb.masked);
-    if raw.a_in_b().max(raw.b_in_a()) < ALIGN_MIN_CONTAINMENT && masked.jaccard() < t.similarity {
+    // Masking changes a few tokens, never a tenth of a text: below this
+    // containment there is no reissue to find either.
+    if raw.a_in_b().max(raw.b_in_a()) < ALIGN_MIN_CONTAINMENT {
         return None;
     }
     let al = align(&pa.keyed, &pb.keyed);
     let changed = !al.changes.is_empty();
+    let masked = if changed {
+        Overlap::of(pa.masked(), pb.masked())
+    } else {
+        raw
+    };
     let fwd = (docs[a].forwards, docs[b].forwards);
     let relation = relate(&raw, &masked, changed, fwd, t).or_else(|| relate_masked(&masked, changed, t));
     let boilerplate_only = relation.is_some_and(|r| r != Relation::Exact) && !substantive(&al, pa, pb, t);

@@ -75,6 +75,8 @@ pub struct Analyzed {
     pub text: String,
     /// Passage fingerprints (empty when passages are off).
     pub passage_hashes: PassageHashes,
+    /// The masked comparison key, kept for alignment (empty when passages are off).
+    pub keyed: Keyed,
     /// Text offsets back to original line numbers.
     pub lines: LineMap,
     /// A 转发/批转/印发 notice.
@@ -92,8 +94,9 @@ pub fn analyze_with(raw: &str, method: Method, passages: bool) -> Analyzed {
     let structure = parse(&norm.line_texts());
     let text = norm.text();
     let tokens = Segmenter::global().content_tokens(&text);
+    let keyed = if passages { Keyed::of(&text) } else { Keyed::default() };
     let passage_hashes = if passages {
-        Keyed::of(&text).fingerprints()
+        keyed.fingerprints()
     } else {
         PassageHashes::default()
     };
@@ -104,6 +107,7 @@ pub fn analyze_with(raw: &str, method: Method, passages: bool) -> Analyzed {
         fingerprint: method.fingerprint(&tokens),
         lines: LineMap::of(&norm),
         passage_hashes,
+        keyed,
         text,
     }
 }
@@ -224,6 +228,7 @@ pub fn scan_with_stats(
             text: &a.text,
             fingerprint: a.fingerprint.0,
             hashes: &a.passage_hashes,
+            keyed: &a.keyed,
             lines: &a.lines,
             date: a.structure.date,
             forwards: a.forwards,
