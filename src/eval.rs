@@ -5,7 +5,7 @@
 use crate::fingerprint::Method;
 use crate::normalize::comparison_key;
 use crate::read;
-use crate::scan::{analyze, scan, scan_with_stats, ScanOptions, Silent};
+use crate::scan::{analyze_with, scan, scan_with_stats, ScanOptions, Silent};
 use crate::walk::walk;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -207,7 +207,7 @@ pub fn radius_sweep(docs: &Path, truth: &PairSet, radii: &[u32]) -> Result<Strin
     for method in [Method::Weighted, Method::SimhashCrate] {
         let fps: Vec<(String, u64)> = texts
             .par_iter()
-            .map(|(id, raw)| (id.clone(), analyze(raw, method).fingerprint.0))
+            .map(|(id, raw)| (id.clone(), analyze_with(raw, method, false).fingerprint.0))
             .collect();
         let mut cells = String::new();
         for &k in radii {
