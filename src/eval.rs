@@ -352,7 +352,7 @@ pub fn reuse_figures(docs: &Path, pairs: &[OraclePair], opts: &ScanOptions) -> R
         let s = Score::of(&containment_predicted(&report, c, sim), &truth);
         let _ = writeln!(
             out,
-            "  c ≥ {c}: 真值 {} 对，报告 {} 对，TP {} FP {} FN {}，precision {:.4}，recall {:.4}（候选对 {}，{:.2}s）",
+            "  c ≥ {c}: 真值 {} 对，报告 {} 对，TP {} FP {} FN {}，precision {:.4}，recall {:.4}（候选对 {}，仅共享套话而剔除 {}，{:.2}s）",
             truth.len(),
             s.tp + s.fp,
             s.tp,
@@ -361,6 +361,7 @@ pub fn reuse_figures(docs: &Path, pairs: &[OraclePair], opts: &ScanOptions) -> R
             s.precision(),
             s.recall(),
             stats.candidates,
+            stats.boilerplate_only,
             elapsed.as_secs_f64()
         );
         if c == opts.thresholds.containment || default_report.is_none() {
