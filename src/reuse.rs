@@ -344,22 +344,30 @@ fn evaluate(
     let relation = relate(&raw, &masked, changed, fwd, t).or_else(|| relate_masked(&masked, changed, t));
     let boilerplate_only = relation.is_some_and(|r| r != Relation::Exact) && !substantive(&al, pa, pb, t);
     let relation = relation.filter(|_| !boilerplate_only);
-    let cover: (Vec<Span>, Vec<Span>) = (
-        al.passages.iter().map(|p| pa.keyed.text_span(p.a.0, p.a.1)).collect(),
-        al.passages.iter().map(|p| pb.keyed.text_span(p.b.0, p.b.1)).collect(),
-    );
-    let found = relation.map(|relation| {
-        let passages = passage_entries(&al, (&docs[a], &docs[b]), (&pa.keyed, &pb.keyed));
-        Found {
-            a,
-            b,
-            hamming,
-            overlap: raw,
-            relation,
-            shared_chars: covered_chars(docs[a].text, &cover.0),
-            passages,
-            changes: al.changes.clone(),
-        }
+    let chars_a: Vec<char> = docs[a].text.chars().collect();
+    let chars_b: Vec<char> = docs[b].text.chars().collect();
+    let spans: Vec<(Span, Span)> = al
+        .passages
+        .iter()
+        .map(|p| {
+            widen(
+                &chars_a,
+                &chars_b,
+                pa.keyed.text_span(p.a.0, p.a.1),
+                pb.keyed.text_span(p.b.0, p.b.1),
+            )
+        })
+        .collect();
+    let cover: (Vec<Span>, Vec<Span>) = spans.iter().copied().unzip();
+    let found = relation.map(|relation| Found {
+        a,
+        b,
+        hamming,
+        overlap: raw,
+        relation,
+        shared_chars: covered_chars(docs[a].text, &cover.0),
+        passages: passage_entries(&spans, (&chars_a, &chars_b), (&docs[a], &docs[b])),
+        changes: al.changes.clone(),
     });
     Some(Evaluated {
         pair: (a, b),
@@ -380,14 +388,14 @@ fn substantive(al: &Alignment, pa: &Prepared, pb: &Prepared, t: &Thresholds) -> 
 }
 
 /// Report entries of an alignment: text spans, lines, and the char diff.
-fn passage_entries(al: &Alignment, (da, db): (&Doc, &Doc), (ka, kb): (&Keyed, &Keyed)) -> Vec<PassageEntry> {
-    let chars_a: Vec<char> = da.text.chars().collect();
-    let chars_b: Vec<char> = db.text.chars().collect();
-    al.passages
+fn passage_entries(
+    spans: &[(Span, Span)],
+    (chars_a, chars_b): (&[char], &[char]),
+    (da, db): (&Doc, &Doc),
+) -> Vec<PassageEntry> {
+    spans
         .iter()
-        .map(|p| {
-            let (a_start, a_end) = ka.text_span(p.a.0, p.a.1);
-            let (b_start, b_end) = kb.text_span(p.b.0, p.b.1);
+        .map(|&((a_start, a_end), (b_start, b_end))| {
             let text: String = chars_a[a_start..a_end].iter().collect();
             let other: String = chars_b[b_start..b_end].iter().collect();
             PassageEntry {
@@ -402,6 +410,23 @@ fn passage_entries(al: &Alignment, (da, db): (&Doc, &Doc), (ka, kb): (&Keyed, &K
             }
         })
         .collect()
+}
+
+/// Take in the punctuation around a passage when both sides have it (the
+/// key drops punctuation, so a run starts after `（` and stops before `。`):
+/// a reviewer reads `（三）在建工程。`, not `三）在建工程`.
+fn widen(a: &[char], b: &[char], (mut a0, mut a1): Span, (mut b0, mut b1): Span) -> (Span, Span) {
+    const OPENING: &str = "（《“‘〔【(";
+    const CLOSING: &str = "）》”’〕】)。；！？";
+    while a0 > 0 && b0 > 0 && a[a0 - 1] == b[b0 - 1] && OPENING.contains(a[a0 - 1]) {
+        a0 -= 1;
+        b0 -= 1;
+    }
+    while a1 < a.len() && b1 < b.len() && a[a1] == b[b1] && CLOSING.contains(a[a1]) {
+        a1 += 1;
+        b1 += 1;
+    }
+    ((a0, a1), (b0, b1))
 }
 
 /// The differences inside a passage as equal/delete/insert spans; empty when
@@ -553,6 +578,16 @@ mod tests {
         assert_eq!(side("delete"), b);
         assert!(d.iter().any(|s| s.op == "delete" && s.text == "37"));
         assert!(char_diff(a, a).is_empty());
+    }
+
+    #[test]
+    fn passages_take_in_shared_brackets_and_full_stops() {
+        let a: Vec<char> = "甲（三）在建工程。乙".chars().collect();
+        let b: Vec<char> = "丙（三）在建工程。".chars().collect();
+        // Key run 三…程 = chars 2..8 in both.
+        assert_eq!(widen(&a, &b, (2, 8), (2, 8)), ((1, 9), (1, 9)));
+        let c: Vec<char> = "丙〔三）在建工程".chars().collect();
+        assert_eq!(widen(&a, &c, (2, 8), (2, 8)), ((2, 8), (2, 8)));
     }
 
     #[test]
