@@ -10,6 +10,7 @@
 //! [`scan::scan`] wires the stages together; the `wenshan` binary only parses
 //! arguments and calls it.
 
+pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod document;
@@ -20,8 +21,11 @@ pub mod index;
 pub mod normalize;
 pub mod output;
 pub mod parse;
+pub mod passage;
 pub mod read;
+pub mod reissue;
 pub mod report;
+pub mod reuse;
 pub mod rules;
 pub mod scan;
 pub mod segment;

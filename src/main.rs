@@ -65,6 +65,10 @@ struct Matching {
     /// Fingerprint method.
     #[arg(long, value_enum, default_value_t = Method::Weighted)]
     method: Method,
+    /// Document-level matching only: no passage fingerprints, aligned
+    /// passages, reissue detection or copy ratios (faster).
+    #[arg(long)]
+    no_passages: bool,
 }
 
 impl Matching {
@@ -76,6 +80,7 @@ impl Matching {
                 similarity: self.threshold,
                 containment: self.containment,
             },
+            passages: !self.no_passages,
             ..ScanOptions::default()
         }
     }
@@ -164,6 +169,15 @@ enum EvalCommand {
         /// Rule configuration (default: the nearest wenshan.toml upward from DOCS).
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Reissue recall and same-topic false positives on labelled corpora
+    /// (labels.jsonl in the corpora/demo format).
+    Reuse {
+        /// Corpus folders, each with a labels.jsonl.
+        #[arg(required = true)]
+        corpora: Vec<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
     },
 }
 
@@ -256,6 +270,11 @@ fn run(cli: Cli) -> Result<()> {
             Some(doc) => print!("{}", wenshan::rules::explain(doc)),
             None => anyhow::bail!("没有规则 “{code}”；运行 `wenshan rules` 查看全部规则"),
         },
+        Command::Eval(EvalCommand::Reuse { corpora, matching }) => {
+            for corpus in corpora {
+                print!("{}", wenshan::eval::labelled(&corpus, &matching.options())?);
+            }
+        }
     }
     Ok(())
 }
