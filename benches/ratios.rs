@@ -2,7 +2,8 @@
 //!
 //! * whole scan vs jieba segmentation alone, same documents (goal ≥ 0.8×);
 //! * the Hamming index vs brute force at 1k, 10k and 50k fingerprints (goal ≥ 20× at 50k);
-//! * our weighted simhash vs the `simhash` crate on the same tokens.
+//! * our weighted simhash vs the `simhash` crate on the same tokens;
+//! * the scan with passages vs `--no-passages` (goal ≤ 2×).
 //!
 //! Run with `cargo bench --bench ratios`. Each figure is the median of several rounds.
 
@@ -89,6 +90,25 @@ fn main() {
     println!(
         "whole scan vs segmentation alone: throughput ratio {:.2}× (goal ≥ 0.8×)",
         t_seg.as_secs_f64() / t_scan.as_secs_f64()
+    );
+
+    // Passages (fingerprints, alignment, reissues, ratios) against the
+    // document-level scan alone, same documents, same thread pool.
+    // Rounds alternate the two, so a busy neighbour slows both alike.
+    let doc_level = ScanOptions {
+        passages: false,
+        ..ScanOptions::default()
+    };
+    let (mut with, mut without): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        with.push(median(|| drop(black_box(scan(&demo, &opts, &Silent).unwrap())), 1));
+        without.push(median(|| drop(black_box(scan(&demo, &doc_level, &Silent).unwrap())), 1));
+    }
+    with.sort();
+    without.sort();
+    println!(
+        "scan with passages vs document level only: {:.2}× the time (goal ≤ 2×)",
+        with[3].as_secs_f64() / without[3].as_secs_f64()
     );
 
     let tokens: Vec<Vec<&str>> = texts.iter().map(|t| seg.content_tokens(t)).collect();

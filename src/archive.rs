@@ -44,6 +44,46 @@ const LOCK_FILE: &str = "write.lock";
 pub const BLOCKS: u32 = 4;
 const BLOCK_BITS: u32 = 64 / BLOCKS;
 
+/// The kind of a passage fingerprint, kept in its two low bits in the
+/// archive (one index for all three; the bits lost cost nothing measurable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassageKind {
+    /// Two-sentence windows and long sentences: candidates.
+    Window = 0,
+    /// Every sentence: only for frequency (boilerplate).
+    Sentence = 1,
+    /// Winnowed k-grams: candidates below the sentence level.
+    Winnowed = 2,
+}
+
+impl PassageKind {
+    pub fn tag(self, h: u64) -> u64 {
+        (h & !3) | self as u64
+    }
+    pub fn of(tagged: u64) -> Option<PassageKind> {
+        match tagged & 3 {
+            0 => Some(PassageKind::Window),
+            1 => Some(PassageKind::Sentence),
+            2 => Some(PassageKind::Winnowed),
+            _ => None,
+        }
+    }
+}
+
+/// A document's passage fingerprints as the archive keeps them: tagged, sorted, distinct.
+pub fn tagged_passages(p: &crate::passage::PassageHashes) -> Vec<u64> {
+    let mut v: Vec<u64> = p
+        .windows
+        .iter()
+        .map(|&h| PassageKind::Window.tag(h))
+        .chain(p.sentences.iter().map(|&h| PassageKind::Sentence.tag(h)))
+        .chain(p.winnowed.iter().map(|&h| PassageKind::Winnowed.tag(h)))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Document status (效力状态), shown by `check`.
 pub const STATUSES: [&str; 3] = ["现行有效", "已废止", "已被替代"];
 
@@ -421,6 +461,11 @@ impl Archive {
         rel.to_string_lossy().replace('\\', "/")
     }
 
+    /// The id of the document stored under `path`.
+    pub fn id_of_path(&self, path: &str) -> Result<Option<i64>> {
+        Ok(Archive::id_of(&self.conn, path)?.map(|x| x.0))
+    }
+
     /// Content hash of every stored path (for incremental adds).
     pub fn content_hashes(&self) -> Result<rustc_hash::FxHashMap<String, u64>> {
         let mut st = self.conn.prepare("SELECT path, content_hash FROM doc")?;
@@ -636,28 +681,14 @@ impl Archive {
         Ok(found)
     }
 
-    /// Documents sharing at least one of `hashes` in the passage index, with
-    /// the number shared, sorted by id.
-    pub fn passage_candidates(&self, hashes: &[u64]) -> Result<Vec<(i64, u32)>> {
-        let mut st = self.conn.prepare_cached("SELECT doc FROM passage WHERE hash = ?1")?;
-        let mut counts: rustc_hash::FxHashMap<i64, u32> = Default::default();
-        for &h in hashes {
-            let mut rows = st.query([h as i64])?;
-            while let Some(row) = rows.next()? {
-                *counts.entry(row.get(0)?).or_default() += 1;
-            }
-        }
-        let mut v: Vec<(i64, u32)> = counts.into_iter().collect();
-        v.sort_unstable();
-        Ok(v)
-    }
-
-    /// How many documents hold passage hash `h`.
-    pub fn passage_frequency(&self, h: u64) -> Result<u64> {
-        Ok(self
+    /// The documents holding the (tagged) passage hash `h`, up to `limit`
+    /// of them (a posting list longer than that is boilerplate anyway).
+    pub fn posting(&self, h: u64, limit: usize) -> Result<Vec<i64>> {
+        let mut st = self
             .conn
-            .prepare_cached("SELECT count(*) FROM passage WHERE hash = ?1")?
-            .query_row([h as i64], |r| r.get::<_, i64>(0))? as u64)
+            .prepare_cached("SELECT doc FROM passage WHERE hash = ?1 LIMIT ?2")?;
+        let rows = st.query_map(params![h as i64, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn count(&self) -> Result<u64> {

@@ -7,16 +7,20 @@
 //! verification and the same thresholds; a test holds the two to the same
 //! pairs on the demo corpus.
 
-use crate::archive::{Archive, ArchiveError, NewDoc, Stored};
+use crate::archive::{tagged_passages, Archive, ArchiveError, NewDoc, PassageKind, Stored};
+use crate::passage::{self, Keyed, PassageHashes};
+use crate::reuse::{self, LineMap};
+use crate::scan::reuse_options;
+use std::collections::BTreeMap;
 use crate::fingerprint::{weighted_fingerprint_of_text, Fingerprint, Method};
-use crate::normalize::{comparison_key, normalize};
+use crate::normalize::normalize;
 use crate::parse::parse;
 use crate::read;
 use crate::report::{round4, DisguisedIssuance, DocumentEntry, PairEntry, Verdict};
 use crate::rules::Detector;
 use crate::scan::{analyze_with, Progress, ScanOptions};
 use crate::segment::Segmenter;
-use crate::verify::{classify, Overlap, Relation, Shingles};
+use crate::verify::Relation;
 use crate::walk::walk;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,7 +157,7 @@ fn analyze_file(
         Ok(r) => r,
         Err(err) => return Outcome::Failed(key.to_string(), err.to_string()),
     };
-    let a = match std::panic::catch_unwind(|| analyze_with(&raw, opts.method, None)) {
+    let a = match std::panic::catch_unwind(|| analyze_with(&raw, opts.method, opts.passages, None)) {
         Ok(a) => a,
         Err(_) => {
             return Outcome::Failed(
@@ -173,7 +177,7 @@ fn analyze_file(
         issuer: s.issuer,
         genre: s.genre,
         date: s.date,
-        passages: Vec::new(),
+        passages: tagged_passages(&a.passage_hashes),
         text: a.text,
     }))
 }
@@ -216,6 +220,12 @@ pub struct CheckReport {
 
 /// Check one draft's text against the archive. `key` is the draft's own
 /// archive key, so a draft already archived is not reported as its own copy.
+///
+/// The same candidates as `scan` over (archive ∪ draft) would pair with the
+/// draft — the simhash within the radius (block index), two shared passage
+/// windows or a share of winnowed fingerprints (passage index), fingerprints
+/// in more than [`passage::frequent_threshold`] documents left out as
+/// boilerplate — verified by the same code ([`reuse::find_among`]).
 pub fn check_text(
     archive: &Archive,
     raw: &str,
@@ -232,21 +242,173 @@ pub fn check_text(
         Method::Weighted => weighted_fingerprint_of_text(&text),
         m => m.fingerprint(&Segmenter::global().content_tokens(&text)),
     };
-    let candidates = archive.simhash_candidates(fingerprint.0, opts.radius)?;
-    let mine = Shingles::of(&comparison_key(&text));
-    let mut matches = Vec::new();
-    for (id, hamming) in candidates {
-        let Some(stored) = archive.get(id)? else { continue };
-        if Some(stored.path.as_str()) == key {
-            continue;
+    let keyed = if opts.passages { Keyed::of(&text) } else { Keyed::default() };
+    let hashes = if opts.passages {
+        keyed.fingerprints()
+    } else {
+        PassageHashes::default()
+    };
+    let self_id = match key {
+        Some(k) => archive.id_of_path(k)?,
+        None => None,
+    };
+    let threshold = passage::frequent_threshold(archive.count()? as usize - usize::from(self_id.is_some()) + 1);
+    // Documents holding a fingerprint, the draft's own archived copy left out;
+    // `None` when the fingerprint is frequent in archive ∪ draft.
+    let posting = |h: u64, kind: PassageKind| -> Result<Option<Vec<i64>>, ArchiveError> {
+        let mut docs = archive.posting(kind.tag(h), threshold + 2)?;
+        docs.retain(|&d| Some(d) != self_id);
+        Ok((docs.len() < threshold).then_some(docs))
+    };
+    let mut cands: BTreeMap<i64, u32> = archive
+        .simhash_candidates(fingerprint.0, opts.radius)?
+        .into_iter()
+        .filter(|&(id, _)| Some(id) != self_id)
+        .collect();
+    let mut frequent = reuse::Frequent::default();
+    if opts.passages {
+        let mut windows: BTreeMap<i64, u32> = BTreeMap::new();
+        for &h in &hashes.windows {
+            match posting(h, PassageKind::Window)? {
+                Some(docs) => docs.into_iter().for_each(|d| *windows.entry(d).or_default() += 1),
+                None => {
+                    frequent.windows.insert(h);
+                }
+            }
         }
-        let theirs = Shingles::of(&comparison_key(&archive.text(id)?));
-        let overlap = Overlap::of(&mine, &theirs);
-        let Some(relation) = classify(&overlap, &opts.thresholds) else {
-            continue;
-        };
-        matches.push(matched(display, &stored, hamming, &overlap, relation));
+        let mut winnowed: BTreeMap<i64, u32> = BTreeMap::new();
+        for &h in &hashes.winnowed {
+            match posting(h, PassageKind::Winnowed)? {
+                Some(docs) => docs.into_iter().for_each(|d| *winnowed.entry(d).or_default() += 1),
+                None => {
+                    frequent.winnowed.insert(h);
+                }
+            }
+        }
+        let mut extra: Vec<i64> = windows
+            .into_iter()
+            .filter(|&(_, n)| n >= reuse::MIN_SHARED_WINDOWS)
+            .map(|(d, _)| d)
+            .collect();
+        for (d, n) in winnowed {
+            if n < reuse::MIN_SHARED_WINNOWED {
+                continue;
+            }
+            let theirs = archive
+                .passages(d)?
+                .into_iter()
+                .filter(|&h| PassageKind::of(h) == Some(PassageKind::Winnowed))
+                .count();
+            let smaller = hashes.winnowed.len().min(theirs);
+            if n as f64 >= reuse::WINNOWED_SHARE * smaller as f64 {
+                extra.push(d);
+            }
+        }
+        for d in extra {
+            if let std::collections::btree_map::Entry::Vacant(e) = cands.entry(d) {
+                let Some(s) = archive.get(d)? else { continue };
+                e.insert((s.simhash ^ fingerprint.0).count_ones());
+            }
+        }
     }
+
+    // The candidates as the reduce step sees them: analysed from their stored text.
+    struct Cand {
+        stored: Stored,
+        text: String,
+        keyed: Keyed,
+        hashes: PassageHashes,
+        lines: LineMap,
+        forwards: bool,
+        hamming: u32,
+    }
+    let mut loaded = Vec::with_capacity(cands.len());
+    for (&id, &hamming) in &cands {
+        let Some(stored) = archive.get(id)? else { continue };
+        let text = archive.text(id)?;
+        let keyed = if opts.passages { Keyed::of(&text) } else { Keyed::default() };
+        let hashes = if opts.passages {
+            keyed.fingerprints()
+        } else {
+            PassageHashes::default()
+        };
+        loaded.push(Cand {
+            lines: LineMap::of(&normalize(&text)),
+            forwards: reuse::is_forwarding_notice(stored.title.as_deref(), &text),
+            stored,
+            text,
+            keyed,
+            hashes,
+            hamming,
+        });
+    }
+    if opts.passages && opts.boilerplate {
+        // Frequent sentences mark boilerplate inside the texts compared.
+        let mut sentences: Vec<u64> = hashes.sentences.clone();
+        for c in &loaded {
+            sentences.extend(&c.hashes.sentences);
+        }
+        sentences.sort_unstable();
+        sentences.dedup();
+        let mine: rustc_hash::FxHashSet<u64> = hashes.sentences.iter().copied().collect();
+        for h in sentences {
+            let mut docs = archive.posting(PassageKind::Sentence.tag(h), threshold + 2)?;
+            docs.retain(|&d| Some(d) != self_id);
+            if docs.len() + usize::from(mine.contains(&h)) > threshold {
+                frequent.sentences.insert(h);
+            }
+        }
+    }
+    let lines = LineMap::of(&norm);
+    let forwards = reuse::is_forwarding_notice(structure.title.as_deref(), &text);
+    let mut docs = vec![reuse::Doc {
+        name: display,
+        text: &text,
+        fingerprint: fingerprint.0,
+        hashes: &hashes,
+        keyed: &keyed,
+        lines: &lines,
+        date: structure.date,
+        forwards,
+    }];
+    docs.extend(loaded.iter().map(|c| reuse::Doc {
+        name: &c.stored.path,
+        text: &c.text,
+        fingerprint: c.stored.simhash,
+        hashes: &c.hashes,
+        keyed: &c.keyed,
+        lines: &c.lines,
+        date: c.stored.date,
+        forwards: c.forwards,
+    }));
+    let pairs: BTreeMap<(usize, usize), u32> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((0, i + 1), c.hamming))
+        .collect();
+    let found = reuse::find_among(&docs, pairs, &frequent, &reuse_options(opts));
+    let mut matches: Vec<Match> = found
+        .into_iter()
+        .map(|f| {
+            let stored = &loaded[f.b - 1].stored;
+            Match {
+                pair: PairEntry {
+                    a: display.to_string(),
+                    b: stored.path.clone(),
+                    hamming: f.hamming,
+                    similarity: round4(f.overlap.jaccard()),
+                    containment_a_in_b: round4(f.overlap.a_in_b()),
+                    containment_b_in_a: round4(f.overlap.b_in_a()),
+                    relation: f.relation,
+                    passages: f.passages,
+                    changes: f.changes,
+                    shared_chars: f.shared_chars,
+                },
+                archived: stored.entry(),
+                status: stored.status.clone(),
+            }
+        })
+        .collect();
     matches.sort_by(|x, y| {
         y.pair
             .similarity
@@ -273,25 +435,6 @@ pub fn check_text(
         verdict,
         findings,
     })
-}
-
-fn matched(draft: &str, stored: &Stored, hamming: u32, o: &Overlap, relation: Relation) -> Match {
-    Match {
-        pair: PairEntry {
-            a: draft.to_string(),
-            b: stored.path.clone(),
-            hamming,
-            similarity: round4(o.jaccard()),
-            containment_a_in_b: round4(o.a_in_b()),
-            containment_b_in_a: round4(o.b_in_a()),
-            relation,
-            passages: Vec::new(),
-            changes: Vec::new(),
-            shared_chars: 0,
-        },
-        archived: stored.entry(),
-        status: stored.status.clone(),
-    }
 }
 
 fn cite(m: &Match) -> String {
@@ -566,7 +709,7 @@ pub fn generate(
                 .enumerate()
                 .map(|(j, &c)| if j % step == step / 2 && c != '\n' { '某' } else { c })
                 .collect();
-            let a = analyze_with(&edited, Method::Weighted, None);
+            let a = analyze_with(&edited, Method::Weighted, true, None);
             let path = format!(
                 "planted/{:03}-{}.txt",
                 i,
@@ -583,7 +726,7 @@ pub fn generate(
                 issuer: a.structure.issuer,
                 genre: a.structure.genre,
                 date: a.structure.date,
-                passages: Vec::new(),
+                passages: tagged_passages(&a.passage_hashes),
                 text: a.text,
             });
         }
@@ -617,7 +760,9 @@ fn synthetic(rng: &mut Rng, i: u64) -> NewDoc {
         1 + rng.next() % 12,
         1 + rng.next() % 28
     ));
-    let mut passages: Vec<u64> = (0..20).map(|_| rng.next()).collect();
+    // As many passage fingerprints as a short notice has: windows, sentences, winnowed.
+    let kinds = [PassageKind::Window, PassageKind::Sentence, PassageKind::Winnowed];
+    let mut passages: Vec<u64> = (0..24).map(|i| kinds[i % 3].tag(rng.next())).collect();
     passages.sort_unstable();
     NewDoc {
         path: format!("{year}/{issuer}-{title}-{i:07}.txt"),

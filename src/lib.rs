@@ -12,6 +12,7 @@
 
 pub mod archive;
 pub mod check;
+pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod document;
@@ -22,8 +23,11 @@ pub mod index;
 pub mod normalize;
 pub mod output;
 pub mod parse;
+pub mod passage;
 pub mod read;
+pub mod reissue;
 pub mod report;
+pub mod reuse;
 pub mod rules;
 pub mod scan;
 pub mod segment;

@@ -73,6 +73,10 @@ struct Matching {
     /// Fingerprint method.
     #[arg(long, value_enum, default_value_t = Method::Weighted)]
     method: Method,
+    /// Document-level matching only: no passage fingerprints, aligned
+    /// passages, reissue detection or copy ratios (faster).
+    #[arg(long)]
+    no_passages: bool,
 }
 
 impl Matching {
@@ -87,6 +91,7 @@ impl Matching {
                 similarity: self.threshold.or(m.similarity).unwrap_or(d.similarity),
                 containment: self.containment.or(m.containment).unwrap_or(d.containment),
             },
+            passages: !self.no_passages,
             ..ScanOptions::default()
         }
     }
@@ -305,6 +310,15 @@ enum EvalCommand {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Reissue recall and same-topic false positives on labelled corpora
+    /// (labels.jsonl in the corpora/demo format).
+    Reuse {
+        /// Corpus folders, each with a labels.jsonl.
+        #[arg(required = true)]
+        corpora: Vec<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.
@@ -398,6 +412,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Some(doc) => print!("{}", wenshan::rules::explain(doc)),
             None => anyhow::bail!("没有规则 “{code}”；运行 `wenshan rules` 查看全部规则"),
         },
+        Command::Eval(EvalCommand::Reuse { corpora, matching }) => {
+            for corpus in corpora {
+                print!("{}", wenshan::eval::labelled(&corpus, &matching.options())?);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -433,6 +452,7 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
                         threshold: None,
                         containment: None,
                         method: Method::Weighted,
+                        no_passages: false,
                     },
                     &config,
                 )

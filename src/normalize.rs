@@ -315,7 +315,7 @@ fn push_key_chars(run: &str, out: &mut String) {
     }
 }
 
-fn is_letter_number_mark(c: char) -> bool {
+pub(crate) fn is_letter_number_mark(c: char) -> bool {
     use Gc::*;
     matches!(
         get_general_category(c),

@@ -13,9 +13,11 @@ use crate::fingerprint::{Fingerprint, Method};
 use crate::index::HammingIndex;
 use crate::normalize::{comparison_key, normalize};
 use crate::parse::parse;
+use crate::passage::{Keyed, PassageHashes};
 use crate::read;
 use crate::report::DisguisedIssuance;
 use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
+use crate::reuse::{self, LineMap, ReuseOptions};
 use crate::rules::Detector;
 use crate::segment::Segmenter;
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
@@ -35,6 +37,11 @@ pub struct ScanOptions {
     pub white_header: bool,
     /// Per-file resource limits of the read stage.
     pub limits: read::ReadLimits,
+    /// Passage fingerprints, alignment, reissues and ratios (`--no-passages`
+    /// turns them off: document-level near-duplicates only).
+    pub passages: bool,
+    /// Exclude boilerplate from passages (off only to measure what it removes).
+    pub boilerplate: bool,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +52,8 @@ impl Default for ScanOptions {
             thresholds: Thresholds::default(),
             white_header: true,
             limits: read::ReadLimits::default(),
+            passages: true,
+            boilerplate: true,
         }
     }
 }
@@ -75,24 +84,43 @@ pub struct Analyzed {
     pub text: String,
     /// The disguised-issuance assessment, when the rules ran.
     pub disguised: Option<DisguisedIssuance>,
+    /// Passage fingerprints (empty when passages are off).
+    pub passage_hashes: PassageHashes,
+    /// The masked comparison key, kept for alignment (empty when passages are off).
+    pub keyed: Keyed,
+    /// Text offsets back to original line numbers.
+    pub lines: LineMap,
+    /// A 转发/批转/印发 notice.
+    pub forwards: bool,
 }
 
 /// The map step for one text.
 pub fn analyze(raw: &str, method: Method) -> Analyzed {
-    analyze_with(raw, method, None)
+    analyze_with(raw, method, true, None)
 }
 
-/// The map step, with the disguised-issuance rules when a detector is given.
-pub fn analyze_with(raw: &str, method: Method, detector: Option<&Detector>) -> Analyzed {
+/// [`analyze`], with passage fingerprints only when `passages` is set and the
+/// disguised-issuance rules when a detector is given.
+pub fn analyze_with(raw: &str, method: Method, passages: bool, detector: Option<&Detector>) -> Analyzed {
     let norm = normalize(raw);
     let structure = parse(&norm.line_texts());
     let disguised = detector.map(|d| d.assess(&norm, &structure));
     let text = norm.text();
     let tokens = Segmenter::global().content_tokens(&text);
+    let keyed = if passages { Keyed::of(&text) } else { Keyed::default() };
+    let passage_hashes = if passages {
+        keyed.fingerprints()
+    } else {
+        PassageHashes::default()
+    };
     Analyzed {
+        forwards: reuse::is_forwarding_notice(structure.title.as_deref(), &text),
         structure,
         chars: text.chars().filter(|c| *c != '\n').count(),
         fingerprint: method.fingerprint(&tokens),
+        lines: LineMap::of(&norm),
+        passage_hashes,
+        keyed,
         text,
         disguised,
     }
@@ -100,8 +128,8 @@ pub fn analyze_with(raw: &str, method: Method, detector: Option<&Detector>) -> A
 
 /// [`analyze_with`], with a bug on one odd input turned into that file's
 /// error: a batch of thousands must not die on one document.
-fn analyze_guarded(raw: &str, method: Method, detector: Option<&Detector>) -> Result<Analyzed, String> {
-    std::panic::catch_unwind(|| analyze_with(raw, method, detector))
+fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
+    std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages, detector))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
 
@@ -151,19 +179,48 @@ pub enum ScanError {
     Walk(#[from] WalkError),
 }
 
-/// Scan a folder (or one file) with the default rule configuration.
-pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Report, ScanError> {
-    scan_with(root, opts, &Config::default(), progress)
+pub fn reuse_options(opts: &ScanOptions) -> ReuseOptions {
+    ReuseOptions {
+        radius: opts.radius,
+        thresholds: opts.thresholds,
+        passages: opts.passages,
+        boilerplate: opts.boilerplate,
+    }
 }
 
-/// Scan a folder (or one file) and report near-duplicate families and
-/// disguised issuance, with rules configured by `config` (`wenshan.toml`).
+/// Counts of a scan that the report does not carry (for `wenshan eval`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Candidate pairs verified on the text.
+    pub candidates: usize,
+    /// Pairs not reported because they share only boilerplate.
+    pub boilerplate_only: usize,
+}
+
+/// Scan a folder (or one file) with the default rule configuration.
+pub fn scan(root: &Path, opts: &ScanOptions, progress: &dyn Progress) -> Result<Report, ScanError> {
+    scan_with_stats(root, opts, &Config::default(), progress).map(|(r, _)| r)
+}
+
+/// Scan a folder (or one file) and report near-duplicate families, reused
+/// passages and disguised issuance, with rules configured by `config`
+/// (`wenshan.toml`).
 pub fn scan_with(
     root: &Path,
     opts: &ScanOptions,
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Report, ScanError> {
+    scan_with_stats(root, opts, config, progress).map(|(r, _)| r)
+}
+
+/// [`scan_with`], with the counts behind the report.
+pub fn scan_with_stats(
+    root: &Path,
+    opts: &ScanOptions,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Report, ScanStats), ScanError> {
     let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).
@@ -180,7 +237,7 @@ pub fn scan_with(
                 Some(why) => Err(why.clone()),
                 None => read::read_file_with(&e.path, &opts.limits)
                     .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts.method, detector.as_ref())),
+                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref())),
             };
             progress.advance();
             r
@@ -191,16 +248,37 @@ pub fn scan_with(
     // Only readable documents take part in matching; `ok` maps back to entries.
     let ok: Vec<usize> = (0..entries.len()).filter(|&i| analyzed[i].is_ok()).collect();
     let good = |i: usize| analyzed[i].as_ref().ok();
-    let fps: Vec<Fingerprint> = ok.iter().filter_map(|&i| good(i)).map(|a| a.fingerprint).collect();
-    let texts: Vec<&str> = ok.iter().filter_map(|&i| good(i)).map(|a| a.text.as_str()).collect();
-    let verified = find_pairs(&fps, &texts, opts);
+    let docs: Vec<reuse::Doc> = ok
+        .iter()
+        .filter_map(|&i| Some((i, good(i)?)))
+        .map(|(i, a)| reuse::Doc {
+            name: &entries[i].rel,
+            text: &a.text,
+            fingerprint: a.fingerprint.0,
+            hashes: &a.passage_hashes,
+            keyed: &a.keyed,
+            lines: &a.lines,
+            date: a.structure.date,
+            forwards: a.forwards,
+        })
+        .collect();
+    let found = reuse::find(&docs, &reuse_options(opts));
+    let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
+    for (k, r) in found.ratios.into_iter().enumerate() {
+        ratios[ok[k]] = r;
+    }
 
     let documents: Vec<DocumentEntry> = entries
         .iter()
         .zip(&analyzed)
-        .map(|(e, a)| document_entry(&e.rel, a))
+        .zip(ratios)
+        .map(|((e, a), r)| DocumentEntry {
+            ratios: r,
+            ..document_entry(&e.rel, a)
+        })
         .collect();
-    let pairs: Vec<PairEntry> = verified
+    let pairs: Vec<PairEntry> = found
+        .pairs
         .iter()
         .map(|v| PairEntry {
             a: entries[ok[v.a]].rel.clone(),
@@ -210,11 +288,12 @@ pub fn scan_with(
             containment_a_in_b: round4(v.overlap.a_in_b()),
             containment_b_in_a: round4(v.overlap.b_in_a()),
             relation: v.relation,
-            passages: Vec::new(),
-            changes: Vec::new(),
-            shared_chars: 0,
+            passages: v.passages.clone(),
+            changes: v.changes.clone(),
+            shared_chars: v.shared_chars,
         })
         .collect();
+    let verified = &found.pairs;
     let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
     let families = cluster::families(
         entries.len(),
@@ -231,14 +310,19 @@ pub fn scan_with(
         }
     })
     .collect();
-    Ok(Report {
+    let stats = ScanStats {
+        candidates: found.candidates,
+        boilerplate_only: found.boilerplate_only,
+    };
+    let report = Report {
         tool: "wenshan",
         version: env!("CARGO_PKG_VERSION"),
         root: root.to_string_lossy().into_owned(),
         documents,
         pairs,
         families,
-    })
+    };
+    Ok((report, stats))
 }
 
 fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {

@@ -112,7 +112,8 @@ fn pairs_are_ordered_once_and_numbers_are_consistent() {
         match p["relation"].as_str().unwrap() {
             "exact" => assert_eq!(sim, 1.0),
             "near_duplicate" => assert!(sim >= 0.8),
-            "containment" => assert!(cab.max(cba) >= 0.8),
+            "containment" | "forwarding" => assert!(cab.max(cba) >= 0.8),
+            "reissue" => assert!(!p["changes"].as_array().unwrap().is_empty(), "{p}"),
             other => panic!("unknown relation {other}"),
         }
     }

@@ -14,6 +14,7 @@ use serde::Serialize;
 mod csv;
 mod html;
 mod terminal;
+pub(crate) use terminal::width;
 
 pub use self::csv::{DOCUMENT_HEADER, PAIR_HEADER};
 

@@ -1,7 +1,7 @@
 //! The Chinese terminal report: families first, then per pair the top shared
 //! passages, then disguised-issuance diagnostics, then per-file errors.
 
-use super::{FindingEntry, Report, Verdict};
+use super::{FindingEntry, PairEntry, Report, Verdict};
 use std::fmt::Write as _;
 
 impl Report {
@@ -57,6 +57,7 @@ impl Report {
                     p.containment_b_in_a * 100.0,
                     p.hamming
                 );
+                pair_details(&mut out, p);
             }
         }
         self.disguised_section(&mut out);
@@ -122,7 +123,7 @@ fn direction_zh(d: &str) -> &'static str {
 }
 
 /// Display width in a terminal: CJK and full-width forms take two columns.
-fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     s.chars()
         .map(|c| match c as u32 {
             0x1100..=0x115F
@@ -137,6 +138,9 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// Chars of context shown on each side of a span.
+const CONTEXT: usize = 24;
+
 fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
     let level = match crate::rules::severity(&f.rule) {
         "error" => "错误",
@@ -150,9 +154,20 @@ fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
         return;
     }
     let gutter = " ".repeat(f.line.to_string().len());
-    let before: String = f.source.chars().take(f.source_column).collect();
+    // Long paragraphs are cut to a window around the span, as rustc does.
+    let chars: Vec<char> = f.source.chars().collect();
+    let len = f.text.chars().count();
+    let from = f.source_column.saturating_sub(CONTEXT);
+    let to = (f.source_column + len + CONTEXT).min(chars.len());
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    let before: String = lead
+        .chars()
+        .chain(chars[from..f.source_column.min(chars.len())].iter().copied())
+        .collect();
     let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{} | {}", f.line, f.source);
+    let _ = writeln!(out, "{} | {lead}{shown}{tail}", f.line);
     let _ = writeln!(
         out,
         "{gutter} | {}{} {:+}",
@@ -160,4 +175,56 @@ fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
         "^".repeat(width(&f.text).max(1)),
         f.weight
     );
+}
+
+/// Passages shown per pair, and characters shown per passage.
+const SHOWN_PASSAGES: usize = 3;
+const SHOWN_CHARS: usize = 60;
+
+/// Under a pair line: what a reissue changed, then its longest shared passages.
+fn pair_details(out: &mut String, p: &PairEntry) {
+    if !p.changes.is_empty() {
+        let list: Vec<String> = p
+            .changes
+            .iter()
+            .take(12)
+            .map(|c| format!("{}→{}", c.from, c.to))
+            .collect();
+        let more = if p.changes.len() > 12 {
+            format!(" 等 {} 处", p.changes.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "      改动：{}{}", list.join("；"), more);
+    }
+    if p.passages.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "      重复段落 {} 处，共 {} 字（前{}处最长）：",
+        p.passages.len(),
+        p.shared_chars,
+        SHOWN_PASSAGES.min(p.passages.len())
+    );
+    for (i, s) in p.passages.iter().take(SHOWN_PASSAGES).enumerate() {
+        let chars = s.text.chars().count();
+        let shown: String = s
+            .text
+            .chars()
+            .take(SHOWN_CHARS)
+            .map(|c| if c == '\n' { '⏎' } else { c })
+            .collect();
+        let tail = if chars > SHOWN_CHARS { "…" } else { "" };
+        let _ = writeln!(
+            out,
+            "        {}. 第{}行 ↔ 第{}行（{}字）{}{}",
+            i + 1,
+            s.a_line,
+            s.b_line,
+            chars,
+            shown,
+            tail
+        );
+    }
 }

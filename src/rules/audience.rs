@@ -83,7 +83,7 @@ const NOT_LEVEL: [&str; 14] = [
 static LEVEL_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|社区").expect("pattern"));
 static COORDINATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"领导小组|指挥部|工作专班|专班|联席会议|委员会办公室|安委办|爱卫办|防指|河长办|林长办|创建办|攻坚办|整治办|治理办|工作组|推进办|协调小组").expect("pattern")
+    Regex::new(r"领导小组|指挥部|工作专班|专班|联席会议|委员会办公室|安委办|爱卫办|防指|河长办|林长办|创建办|攻坚办|整治办|治理办|工作组|推进办|协调小组|机制办公室|机制办|减负办|专项办").expect("pattern")
 });
 static INTERNAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:局|委|厅|院|部)[\p{Han}]{1,10}(?:科|股|处|大队|中队|支队|中心|站|所)$|(?:科|股)$|^[\p{Han}]{2,8}(?:科|股)$").expect("pattern")

@@ -160,7 +160,7 @@ pub fn classify(doc: &DocText, s: &Structure) -> Carrier {
     if let Some(c) = carrier_from_lines(doc).filter(|_| !formal) {
         return c;
     }
-    if MEETING_NOTICE_TITLE.is_match(title) {
+    if MEETING_NOTICE_TITLE.is_match(title) && !formal {
         return Carrier::MeetingNotice;
     }
     if FORWARD.is_match(title) && formal {

@@ -292,6 +292,17 @@ impl Detector {
         }
     }
 
+    /// A letter whose title says it asks for views (征求意见, 商请) and that
+    /// threatens nothing: a consultation, whoever it is sent to.
+    fn consultation(&self, a: &Analysis) -> bool {
+        let title = a.structure.title.as_deref().unwrap_or("");
+        let sanctions = a
+            .hits
+            .iter()
+            .any(|h| h.family == Family::Accountability && h.weight >= 4.0);
+        lexicon::CONSULTATION.is_match(title) && !sanctions
+    }
+
     /// score = Σ families (each capped) + structural facts (capped at 20) +
     /// counter-signals, then the gates of §7.
     fn score(&self, a: &Analysis, fired: &[(&'static RuleDoc, Vec<Evidence>)]) -> u32 {
@@ -312,26 +323,30 @@ impl Detector {
             .map(|(d, _)| self.weight_of_rule(d))
             .filter(|w| *w < 0.0)
             .sum::<f64>();
-        let mut cap: f64 = 100.0;
+        // Gates (§7). "Cleared" documents stay below the review band: counted
+        // documents (authority rules still report on them), upward, peer and
+        // internal texts, minutes binding only those at the table, texts with no
+        // audience below. Tone with no deadline, report, sanction or new task
+        // binds no one: at most worth a glance.
+        let cleared = (self.settings.review.saturating_sub(1)) as f64;
+        let glance = (self.settings.likely.saturating_sub(1)) as f64;
         let downward = a.audience.downward.is_some() || a.audience.lower_governments.is_some();
-        if a.carrier.is_formal() {
-            cap = cap.min(29.0); // counted: not a disguised issuance (authority rules still report)
-        }
-        match a.audience.direction {
-            Direction::Up => cap = cap.min(20.0),
-            Direction::Peer | Direction::Internal | Direction::Public if !downward => cap = cap.min(29.0),
-            _ => {}
-        }
-        if a.counter("WH104").is_some() {
-            cap = cap.min(29.0); // minutes binding only those at the table
-        }
-        if !downward && a.carrier != Carrier::Chat {
-            cap = cap.min(29.0);
+        let sideways = matches!(
+            a.audience.direction,
+            Direction::Peer | Direction::Internal | Direction::Public
+        );
+        let mut cap: f64 = 100.0;
+        if a.carrier.is_formal()
+            || a.audience.direction == Direction::Up
+            || (sideways && !downward)
+            || a.counter("WH104").is_some()
+            || (!downward && a.carrier != Carrier::Chat)
+            || self.consultation(a)
+        {
+            cap = cleared;
         }
         if !a.binding() {
-            // Tone without a deadline, a report, a sanction or a new task binds
-            // no one: below the review band (§7 gate 4).
-            cap = cap.min(self.settings.review.saturating_sub(1) as f64);
+            cap = cap.min(glance);
         }
         total.clamp(0.0, cap).round() as u32
     }
@@ -350,11 +365,12 @@ pub fn severity(code: &str) -> &'static str {
 
 /// `wenshan rules`: one line per rule.
 pub fn listing() -> String {
-    let mut out = String::from("代码    级别      名称                      触发条件\n");
+    let mut out = String::from("代码    级别      名称                        触发条件\n");
     for r in all() {
         let d = r.doc;
+        let pad = " ".repeat(26usize.saturating_sub(crate::report::width(d.name)));
         out.push_str(&format!(
-            "{:<7} {:<9} {:<24} {}\n",
+            "{:<7} {:<9} {}{pad}{}\n",
             d.code,
             severity(d.code),
             d.name,

@@ -70,18 +70,18 @@ pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
         .map(|l| l.to_string())
 }
 
-/// Char ranges of 《…》 in a sentence: titles of other documents quoted.
+/// Byte ranges of 《…》 and “…” in a sentence: titles of other documents and
+/// words mentioned or quoted (“接龙”, a draft clause under consultation) are
+/// not the sender's own order.
 fn quoted(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut open = None;
+    let (mut title, mut quote) = (None, None);
     for (i, c) in text.char_indices() {
         match c {
-            '《' => open = Some(i),
-            '》' => {
-                if let Some(o) = open.take() {
-                    out.push((o, i));
-                }
-            }
+            '《' => title = Some(i),
+            '“' => quote = Some(i),
+            '》' => out.extend(title.take().map(|o| (o, i))),
+            '”' => out.extend(quote.take().map(|o| (o, i))),
             _ => {}
         }
     }
@@ -150,7 +150,6 @@ fn pattern(f: Family) -> &'static Regex {
 
 struct Context<'d> {
     det: &'d Detector,
-    minutes: bool,
     bulletin: bool,
 }
 
@@ -161,7 +160,7 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
     let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
     let negated = NEGATED.is_match(s.text);
     let silence = CONSENT_DEFAULT.is_match(s.text);
-    let own_plan = SELF_COMMITMENT.is_match(s.text);
+    let own_plan = SELF_COMMITMENT.is_match(s.text) || DESCRIPTIVE.is_match(s.text);
     // A bulletin's sentence binds its readers only when it turns to them.
     let unaddressed = ctx.bulletin && !RECIPIENT.is_match(s.text);
     let praise = COMMENDATION.is_match(s.text);
@@ -253,13 +252,12 @@ pub fn collect(
 ) -> (Vec<Hit>, Vec<Counter>) {
     let ctx = Context {
         det,
-        minutes: carrier == Carrier::Minutes,
         bulletin: carrier.class() == Class::Bulletin,
     };
     let sentences = doc.sentences();
     let body = body_lines(doc, s, carrier);
     let mut hits = Vec::new();
-    let reported = reported_sentences(&sentences, ctx.minutes);
+    let reported = reported_sentences(&sentences, carrier);
     for (sent, &rep) in sentences.iter().zip(&reported).filter(|(x, _)| body(x.line)) {
         sentence_hits(sent, rep, &ctx, extra, &mut hits);
     }
@@ -284,18 +282,24 @@ pub fn collect(
 }
 
 /// Which sentences relay someone else's words. A speech, once introduced
-/// ("县长在讲话中指出，…"), runs on to the end of its paragraph.
-fn reported_sentences(sentences: &[Sentence], minutes: bool) -> Vec<bool> {
+/// ("县长在讲话中指出，…"), runs on to the end of its paragraph. Speech is
+/// discounted only where the carrier reports (简报, 通报, 纪要): a 工作提示
+/// that passes on "会议要求，各乡镇要…" is giving that order itself. A duty
+/// quoted from a law is discounted in every carrier.
+fn reported_sentences(sentences: &[Sentence], carrier: Carrier) -> Vec<bool> {
+    let reports = matches!(carrier.class(), Class::Bulletin | Class::Meeting);
+    let minutes = carrier == Carrier::Minutes;
     let mut out = Vec::with_capacity(sentences.len());
     let mut speech_line = None;
     for x in sentences {
         let own_decision = minutes && MINUTES_DECISION.is_match(x.text);
         if own_decision {
             speech_line = None;
-        } else if REPORTED.is_match(x.text) {
+        } else if reports && REPORTED.is_match(x.text) {
             speech_line = Some(x.line);
         }
-        out.push(!own_decision && speech_line == Some(x.line));
+        let cited = CITATION.is_match(x.text);
+        out.push(cited || (!own_decision && speech_line == Some(x.line)));
     }
     out
 }
@@ -413,9 +417,19 @@ fn infer_audience(
 /// receipt are the whole of what it asks (§6 C9).
 fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     let title = s.title.as_deref().unwrap_or("");
-    let meeting_title = title.contains("会议") || title.contains("培训") || title.contains("座谈");
+    let meeting = |t: &str| {
+        ["会议", "培训", "座谈", "参训", "参会", "研讨", "报名"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
     let marks = doc.lines.iter().filter(|l| MEETING_LOGISTICS.is_match(l)).count();
-    if carrier != Carrier::MeetingNotice && !(meeting_title && marks >= 2) {
+    // A receipt for a training or meeting place is logistics even when the
+    // title does not say so ("关于推荐人员参加…的便函").
+    let receipt = doc.lines.iter().any(|l| RECEIPT.is_match(l) && meeting(l));
+    let is_logistics = carrier == Carrier::MeetingNotice
+        || (meeting(title) && marks >= 2)
+        || (receipt && (meeting(title) || marks >= 1));
+    if !is_logistics {
         return None;
     }
     let i = doc
@@ -579,7 +593,9 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
     }
     let distributed_beyond = audience.downward.is_some_and(|sp| {
         let t = doc.text(sp);
-        !attended.contains(t.trim_start_matches('各').trim_end_matches("人民政府"))
+        let class = t.trim_start_matches('各').trim_end_matches("人民政府");
+        let generic = matches!(class, "单位" | "部门" | "有关单位" | "有关部门");
+        (!generic || attendance_lines.is_empty()) && !attended.contains(class)
     });
     Minutes {
         attendance: attendance_lines.first().map(|&i| doc.line_span(i)),

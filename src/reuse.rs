@@ -1,0 +1,691 @@
+//! Reused content across a scan: which pairs share text, how (relation), where
+//! (aligned passages with line numbers and diffs), what a re-issue changed,
+//! and per document how much of it is copied (ratios).
+//!
+//! Candidates come from two indexes, never all pairs: the document simhash
+//! [`HammingIndex`] (whole-document near-duplicates) and the inverted index of
+//! passage fingerprints (embedded passages, containment, re-dated copies).
+//! Every candidate is verified on the text: exact 5-gram overlap for the
+//! figures, the masked key for reissues, the alignment for passages.
+
+use crate::document::Date;
+use crate::index::HammingIndex;
+use crate::normalize::{comparison_key, Line, Normalized};
+use crate::passage::{self, align, Alignment, Keyed, PassageHashes};
+use crate::report::{round4, Change, DiffSpan, PassageEntry, Ratios, SectionRatio};
+use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
+use rayon::prelude::*;
+use regex::Regex;
+use rustc_hash::FxHashSet;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// Passage fingerprints two documents must share to become a candidate: one
+/// shared window happens between unrelated notices, two rarely.
+pub const MIN_SHARED_WINDOWS: u32 = 2;
+/// Winnowed fingerprints a candidate must share: this share of the smaller
+/// document's, and at least [`MIN_SHARED_WINNOWED`]. Containment 0.5 leaves
+/// about half of them shared when the copy is in long runs, far fewer when
+/// it is fragmented. On ../shared/real, recall at containment 0.5 is 0.968
+/// at 0.25, 0.982 at 0.15 (+6 % candidates), 0.983 at 0.10 (+16 %).
+pub const WINNOWED_SHARE: f64 = 0.15;
+pub const MIN_SHARED_WINNOWED: u32 = 3;
+/// Pairs below this containment and not masked near-duplicates are not
+/// aligned: they cannot be reported, and add little to ratios.
+pub const ALIGN_MIN_CONTAINMENT: f64 = 0.1;
+
+/// Char offsets in a normalised text, end exclusive.
+pub type Span = (usize, usize);
+
+/// What one other document shares with a document charged with copying it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// Its index in the scan.
+    pub other: usize,
+    /// The spans of the charged document it covers.
+    pub spans: &'a [Span],
+    /// The pair is a forwarding: not copying.
+    pub forwarding: bool,
+}
+
+/// Where each normalised line starts in the document text, and where it came
+/// from in the original file.
+#[derive(Debug, Clone, Default)]
+pub struct LineMap(Vec<(usize, Line)>);
+
+impl LineMap {
+    pub fn of(norm: &Normalized) -> LineMap {
+        let mut start = 0;
+        LineMap(
+            norm.lines
+                .iter()
+                .map(|l| {
+                    let at = start;
+                    let n = l.text.chars().count();
+                    start += n + 1;
+                    let origins = Line {
+                        text: String::new(),
+                        origins: l.origins.clone(),
+                    };
+                    (at, origins)
+                })
+                .collect(),
+        )
+    }
+
+    /// 1-based line in the original file of a char offset in the text.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let i = self.0.partition_point(|(s, _)| *s <= offset).saturating_sub(1);
+        self.0.get(i).map_or(0, |(s, l)| l.locate(offset - s).0)
+    }
+}
+
+/// One document as the reduce step sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    /// Path relative to the scan root: how ratios name their largest source.
+    pub name: &'a str,
+    pub text: &'a str,
+    pub fingerprint: u64,
+    pub hashes: &'a PassageHashes,
+    /// The masked key (with bundled boilerplate marked).
+    pub keyed: &'a Keyed,
+    pub lines: &'a LineMap,
+    pub date: Option<Date>,
+    /// A 转发/批转/印发 notice: it carries other documents by design.
+    pub forwards: bool,
+}
+
+/// Settings of the reduce step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReuseOptions {
+    pub radius: u32,
+    pub thresholds: Thresholds,
+    /// Passage candidates, alignment, reissues and ratios; off = document level only.
+    pub passages: bool,
+    /// Exclude bundled and frequent boilerplate from passages.
+    pub boilerplate: bool,
+}
+
+/// A reported pair, by position in the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub a: usize,
+    pub b: usize,
+    pub hamming: u32,
+    pub overlap: Overlap,
+    pub relation: Relation,
+    pub passages: Vec<PassageEntry>,
+    pub changes: Vec<Change>,
+    pub shared_chars: usize,
+}
+
+/// Everything the reduce step finds.
+#[derive(Debug, Clone, Default)]
+pub struct Reuse {
+    /// Sorted by (a, b).
+    pub pairs: Vec<Found>,
+    /// Per input document; `None` without passages.
+    pub ratios: Vec<Option<Ratios>>,
+    /// Pairs that would be reported on shared boilerplate alone, and are not.
+    pub boilerplate_only: usize,
+    /// Candidate pairs verified on the text.
+    pub candidates: usize,
+}
+
+static FORWARD_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:.{0,40}?关于)?(?:转发|批转|印发)").expect("pattern compiles"));
+static FORWARD_BODY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"现将[^。\n]{2,200}?(?:转发|批转|印发)给你们").expect("pattern compiles"));
+
+/// A forwarding notice (redundancy.md R6): the title says 转发/批转/印发, or
+/// the body says 现将…转发给你们.
+pub fn is_forwarding_notice(title: Option<&str>, text: &str) -> bool {
+    title.is_some_and(|t| FORWARD_TITLE.is_match(t)) || FORWARD_BODY.is_match(text)
+}
+
+/// The relation of a verified pair. `masked` is the overlap of the masked
+/// keys; `changed` whether aligned placeholders hold different values.
+pub fn relate(raw: &Overlap, masked: &Overlap, changed: bool, fwd: (bool, bool), t: &Thresholds) -> Option<Relation> {
+    let base = classify(raw, t)?;
+    if base == Relation::Exact {
+        return Some(base);
+    }
+    // Two wrappers that read alike are one notice re-issued, not a forward.
+    let wrappers_alike = fwd.0 && fwd.1 && raw.jaccard() >= t.similarity;
+    if !wrappers_alike && ((fwd.1 && raw.a_in_b() >= t.containment) || (fwd.0 && raw.b_in_a() >= t.containment)) {
+        return Some(Relation::Forwarding);
+    }
+    relate_masked(masked, changed, t).or(Some(base))
+}
+
+/// A reissue: aligned placeholders hold different values, and once they are
+/// masked (and boilerplate left out) the texts are near-duplicates — the
+/// tokens explain the difference. Raw similarity may be below threshold.
+fn relate_masked(masked: &Overlap, changed: bool, t: &Thresholds) -> Option<Relation> {
+    (changed && masked.jaccard() >= t.similarity).then_some(Relation::Reissue)
+}
+
+/// Candidate pairs with their Hamming distance, from both indexes, sorted.
+fn candidates(docs: &[Doc], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMap<(usize, usize), u32> {
+    let fps: Vec<u64> = docs.iter().map(|d| d.fingerprint).collect();
+    let mut out: BTreeMap<(usize, usize), u32> = HammingIndex::build(&fps, opts.radius)
+        .all_pairs()
+        .into_iter()
+        .map(|h| ((h.a as usize, h.b as usize), h.distance))
+        .collect();
+    if opts.passages {
+        let windows: Vec<&[u64]> = docs.iter().map(|d| d.hashes.windows.as_slice()).collect();
+        let winnowed: Vec<&[u64]> = docs.iter().map(|d| d.hashes.winnowed.as_slice()).collect();
+        let (by_sentences, by_winnowing) = rayon::join(
+            || passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS),
+            || passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED),
+        );
+        for (a, b) in by_sentences.into_iter().chain(by_winnowing) {
+            let (a, b) = (a as usize, b as usize);
+            out.entry((a, b)).or_insert_with(|| (fps[a] ^ fps[b]).count_ones());
+        }
+    }
+    out
+}
+
+/// Passage fingerprints found in too many documents of the scan (for
+/// `check`, of the archive and the draft: looked up in the archive's index).
+#[derive(Debug, Default)]
+pub struct Frequent {
+    pub windows: FxHashSet<u64>,
+    pub sentences: FxHashSet<u64>,
+    pub winnowed: FxHashSet<u64>,
+}
+
+impl Frequent {
+    pub fn of(docs: &[Doc], threshold: usize) -> Frequent {
+        let of = |f: fn(&PassageHashes) -> &[u64]| passage::frequent(docs.iter().map(|d| f(d.hashes)), threshold);
+        let (windows, (sentences, winnowed)) = rayon::join(
+            || of(|h| &h.windows),
+            || rayon::join(|| of(|h| &h.sentences), || of(|h| &h.winnowed)),
+        );
+        Frequent {
+            windows,
+            sentences,
+            winnowed,
+        }
+    }
+}
+
+/// Per document, what verification needs; built only for candidates.
+struct Prepared<'a> {
+    raw: Shingles,
+    /// Shingles of the masked key without boilerplate: only for pairs whose
+    /// alignment found changed tokens, so built on first use.
+    masked: std::sync::OnceLock<Shingles>,
+    /// Borrowed unless frequent sentences had to be marked in a copy.
+    keyed: std::borrow::Cow<'a, Keyed>,
+}
+
+impl Prepared<'_> {
+    fn masked(&self) -> &Shingles {
+        self.masked.get_or_init(|| Shingles::of(&self.keyed.masked_substance()))
+    }
+}
+
+/// An aligned pair before it becomes a report entry.
+struct Evaluated {
+    pair: (usize, usize),
+    found: Option<Found>,
+    /// Normalised-text spans covered in A and in B.
+    cover: (Vec<Span>, Vec<Span>),
+    relation: Option<Relation>,
+    boilerplate_only: bool,
+}
+
+/// Find every pair that shares text, and the ratios.
+pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
+    let n = docs.len();
+    let threshold = passage::frequent_threshold(n);
+    let frequent = if opts.passages && opts.boilerplate {
+        Frequent::of(docs, threshold)
+    } else {
+        Frequent::default()
+    };
+    let cands = candidates(docs, opts, &frequent);
+    let candidates = cands.len();
+    let evaluated = evaluate_pairs(docs, cands, &frequent, opts);
+    let ratios = if opts.passages {
+        ratios(docs, &evaluated)
+    } else {
+        vec![None; n]
+    };
+    Reuse {
+        boilerplate_only: evaluated.iter().filter(|e| e.boilerplate_only).count(),
+        candidates,
+        pairs: evaluated.into_iter().filter_map(|e| e.found).collect(),
+        ratios,
+    }
+}
+
+/// Verify and relate the candidate pairs `cands` (with their Hamming
+/// distance), `frequent` being the scan's boilerplate fingerprints.
+fn evaluate_pairs(
+    docs: &[Doc],
+    cands: BTreeMap<(usize, usize), u32>,
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Evaluated> {
+    let n = docs.len();
+    let mut needed = vec![false; n];
+    for &(a, b) in cands.keys() {
+        needed[a] = true;
+        needed[b] = true;
+    }
+    let prepared: Vec<Option<Prepared>> = docs
+        .par_iter()
+        .zip(needed.par_iter())
+        .map(|(d, &need)| {
+            need.then(|| {
+                let raw = Shingles::of(&comparison_key(d.text));
+                let keyed = if !opts.passages {
+                    Cow::Owned(Keyed::default())
+                } else if !opts.boilerplate {
+                    Cow::Owned(Keyed::of_without_boilerplate(d.text))
+                } else if d.hashes.sentences.iter().any(|h| frequent.sentences.contains(h)) {
+                    let mut k = d.keyed.clone();
+                    k.mark_frequent(&frequent.sentences);
+                    Cow::Owned(k)
+                } else {
+                    Cow::Borrowed(d.keyed)
+                };
+                Prepared {
+                    raw,
+                    masked: std::sync::OnceLock::new(),
+                    keyed,
+                }
+            })
+        })
+        .collect();
+    let list: Vec<((usize, usize), u32)> = cands.into_iter().collect();
+    list.par_iter()
+        .filter_map(|&((a, b), hamming)| {
+            let (pa, pb) = (prepared[a].as_ref()?, prepared[b].as_ref()?);
+            evaluate(docs, (a, b), hamming, (pa, pb), opts)
+        })
+        .collect()
+}
+
+/// The reported pairs among `cands` only: what `check` uses, with the
+/// candidates it found in the archive's indexes and the frequent
+/// fingerprints of archive ∪ draft. The same verification as [`find`].
+pub fn find_among(
+    docs: &[Doc],
+    cands: BTreeMap<(usize, usize), u32>,
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Found> {
+    evaluate_pairs(docs, cands, frequent, opts)
+        .into_iter()
+        .filter_map(|e| e.found)
+        .collect()
+}
+
+fn evaluate(
+    docs: &[Doc],
+    (a, b): (usize, usize),
+    hamming: u32,
+    (pa, pb): (&Prepared, &Prepared),
+    opts: &ReuseOptions,
+) -> Option<Evaluated> {
+    let t = &opts.thresholds;
+    let raw = Overlap::of(&pa.raw, &pb.raw);
+    if !opts.passages {
+        let relation = classify(&raw, t)?;
+        return Some(Evaluated {
+            pair: (a, b),
+            found: Some(Found {
+                a,
+                b,
+                hamming,
+                overlap: raw,
+                relation,
+                passages: Vec::new(),
+                changes: Vec::new(),
+                shared_chars: 0,
+            }),
+            cover: Default::default(),
+            relation: Some(relation),
+            boilerplate_only: false,
+        });
+    }
+    // Masking changes a few tokens, never a tenth of a text: below this
+    // containment there is no reissue to find either.
+    if raw.a_in_b().max(raw.b_in_a()) < ALIGN_MIN_CONTAINMENT {
+        return None;
+    }
+    let al = align(&pa.keyed, &pb.keyed);
+    let changed = !al.changes.is_empty();
+    let masked = if changed {
+        Overlap::of(pa.masked(), pb.masked())
+    } else {
+        raw
+    };
+    let fwd = (docs[a].forwards, docs[b].forwards);
+    let relation = relate(&raw, &masked, changed, fwd, t).or_else(|| relate_masked(&masked, changed, t));
+    let boilerplate_only = relation.is_some_and(|r| r != Relation::Exact) && !substantive(&al, pa, pb, t);
+    let relation = relation.filter(|_| !boilerplate_only);
+    let chars_a: Vec<char> = docs[a].text.chars().collect();
+    let chars_b: Vec<char> = docs[b].text.chars().collect();
+    let spans: Vec<(Span, Span)> = al
+        .passages
+        .iter()
+        .map(|p| {
+            widen(
+                &chars_a,
+                &chars_b,
+                pa.keyed.text_span(p.a.0, p.a.1),
+                pb.keyed.text_span(p.b.0, p.b.1),
+            )
+        })
+        .collect();
+    let cover: (Vec<Span>, Vec<Span>) = spans.iter().copied().unzip();
+    let found = relation.map(|relation| Found {
+        a,
+        b,
+        hamming,
+        overlap: raw,
+        relation,
+        shared_chars: covered_chars(docs[a].text, &cover.0),
+        passages: passage_entries(&spans, (&chars_a, &chars_b), (&docs[a], &docs[b])),
+        changes: al.changes.clone(),
+    });
+    Some(Evaluated {
+        pair: (a, b),
+        found,
+        cover,
+        relation,
+        boilerplate_only,
+    })
+}
+
+/// Whether the passages outside boilerplate cover enough of either document
+/// to stand for the relation: at least half the containment threshold.
+fn substantive(al: &Alignment, pa: &Prepared, pb: &Prepared, t: &Thresholds) -> bool {
+    let covered_a: usize = al.passages.iter().map(|p| p.a.1 - p.a.0).sum();
+    let covered_b: usize = al.passages.iter().map(|p| p.b.1 - p.b.0).sum();
+    let share = |c: usize, k: &Keyed| c as f64 / k.substantive_len().max(1) as f64;
+    share(covered_a, &pa.keyed).max(share(covered_b, &pb.keyed)) >= t.containment / 2.0
+}
+
+/// Report entries of an alignment: text spans, lines, and the char diff.
+fn passage_entries(
+    spans: &[(Span, Span)],
+    (chars_a, chars_b): (&[char], &[char]),
+    (da, db): (&Doc, &Doc),
+) -> Vec<PassageEntry> {
+    spans
+        .iter()
+        .map(|&((a_start, a_end), (b_start, b_end))| {
+            let text: String = chars_a[a_start..a_end].iter().collect();
+            let other: String = chars_b[b_start..b_end].iter().collect();
+            PassageEntry {
+                a_start,
+                a_end,
+                b_start,
+                b_end,
+                a_line: da.lines.line_of(a_start),
+                b_line: db.lines.line_of(b_start),
+                diff: char_diff(&text, &other),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// Take in the punctuation around a passage when both sides have it (the
+/// key drops punctuation, so a run starts after `（` and stops before `。`):
+/// a reviewer reads `（三）在建工程。`, not `三）在建工程`.
+fn widen(a: &[char], b: &[char], (mut a0, mut a1): Span, (mut b0, mut b1): Span) -> (Span, Span) {
+    const OPENING: &str = "（《“‘〔【(";
+    const CLOSING: &str = "）》”’〕】)。；！？";
+    while a0 > 0 && b0 > 0 && a[a0 - 1] == b[b0 - 1] && OPENING.contains(a[a0 - 1]) {
+        a0 -= 1;
+        b0 -= 1;
+    }
+    while a1 < a.len() && b1 < b.len() && a[a1] == b[b1] && CLOSING.contains(a[a1]) {
+        a1 += 1;
+        b1 += 1;
+    }
+    ((a0, a1), (b0, b1))
+}
+
+/// The differences inside a passage as equal/delete/insert spans; empty when
+/// both sides read the same.
+pub fn char_diff(a: &str, b: &str) -> Vec<DiffSpan> {
+    use similar::{ChangeTag, TextDiff};
+    if a == b {
+        return Vec::new();
+    }
+    let diff = TextDiff::from_chars(a, b);
+    let mut out: Vec<DiffSpan> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => "equal",
+            ChangeTag::Delete => "delete",
+            ChangeTag::Insert => "insert",
+        };
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => out.push(DiffSpan {
+                op,
+                text: change.value().to_string(),
+            }),
+        }
+    }
+    out
+}
+
+/// Characters (line breaks aside) of `text` inside the union of `spans`.
+fn covered_chars(text: &str, spans: &[(usize, usize)]) -> usize {
+    let mask = coverage(text.chars().count(), spans.iter());
+    text.chars().zip(mask).filter(|&(c, m)| m && c != '\n').count()
+}
+
+fn coverage<'a>(len: usize, spans: impl Iterator<Item = &'a (usize, usize)>) -> Vec<bool> {
+    let mut mask = vec![false; len];
+    for &(s, e) in spans {
+        mask[s.min(len)..e.min(len)].iter_mut().for_each(|m| *m = true);
+    }
+    mask
+}
+
+/// Whether a document is charged with copying in a pair: the earlier-dated
+/// one is the presumed source; equal or unknown dates charge both.
+fn charged(me: Option<Date>, other: Option<Date>) -> bool {
+    !matches!((me, other), (Some(x), Some(y)) if x < y)
+}
+
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+、").expect("pattern compiles"));
+
+/// The ratios of every document from the aligned pairs.
+fn ratios(docs: &[Doc], evaluated: &[Evaluated]) -> Vec<Option<Ratios>> {
+    // Per document: (other document, spans, forwarding?) for every pair it is charged in.
+    let mut sources: Vec<Vec<Source>> = vec![Vec::new(); docs.len()];
+    for e in evaluated {
+        let (a, b) = e.pair;
+        let forwarding = e.relation == Some(Relation::Forwarding);
+        if charged(docs[a].date, docs[b].date) {
+            sources[a].push(Source {
+                other: b,
+                spans: &e.cover.0,
+                forwarding,
+            });
+        }
+        if charged(docs[b].date, docs[a].date) {
+            sources[b].push(Source {
+                other: a,
+                spans: &e.cover.1,
+                forwarding,
+            });
+        }
+    }
+    docs.par_iter()
+        .zip(sources.par_iter())
+        .map(|(d, src)| Some(doc_ratios(d.text, src, |o| docs[o].name.to_string())))
+        .collect()
+}
+
+/// Ratios of one document from the spans other documents share with it.
+pub fn doc_ratios(text: &str, sources: &[Source], name: impl Fn(usize) -> String) -> Ratios {
+    let chars: Vec<char> = text.chars().collect();
+    let counts = |mask: &[bool]| chars.iter().zip(mask).filter(|&(c, &m)| m && *c != '\n').count();
+    let total_chars = chars.iter().filter(|&&c| c != '\n').count().max(1);
+    let all = coverage(chars.len(), sources.iter().flat_map(|s| s.spans.iter()));
+    let own = coverage(
+        chars.len(),
+        sources.iter().filter(|s| !s.forwarding).flat_map(|s| s.spans.iter()),
+    );
+    let mut per_source: BTreeMap<usize, Vec<Span>> = BTreeMap::new();
+    for s in sources {
+        per_source.entry(s.other).or_default().extend(s.spans.iter());
+    }
+    let largest = per_source
+        .iter()
+        .map(|(o, spans)| (*o, counts(&coverage(chars.len(), spans.iter()))))
+        .max_by_key(|&(o, c)| (c, std::cmp::Reverse(o)))
+        .filter(|&(_, c)| c > 0);
+    Ratios {
+        total: round4(counts(&all) as f64 / total_chars as f64),
+        excluding_forwarding: round4(counts(&own) as f64 / total_chars as f64),
+        largest_source: largest.map(|(o, _)| name(o)),
+        largest_source_ratio: largest.map_or(0.0, |(_, c)| round4(c as f64 / total_chars as f64)),
+        sections: sections(text, &all),
+    }
+}
+
+/// Copy ratio per top-level section (一、二、…), from its heading line to the next.
+fn sections(text: &str, covered: &[bool]) -> Vec<SectionRatio> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new(); // heading, chars, covered
+    let mut at = 0;
+    for line in text.split('\n') {
+        let n = line.chars().count();
+        if SECTION.is_match(line) {
+            out.push((line.to_string(), 0, 0));
+        }
+        if let Some(last) = out.last_mut() {
+            last.1 += n;
+            last.2 += covered[at..at + n].iter().filter(|&&m| m).count();
+        }
+        at += n + 1;
+    }
+    out.into_iter()
+        .map(|(heading, n, c)| SectionRatio {
+            heading,
+            ratio: round4(c as f64 / n.max(1) as f64),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_spans_reconstruct_both_texts() {
+        let (a, b) = (
+            "对全县37座小型水库逐一明确责任人",
+            "对全县46座小型水库逐一明确责任人并公布",
+        );
+        let d = char_diff(a, b);
+        let side = |skip: &str| {
+            d.iter()
+                .filter(|s| s.op != skip)
+                .map(|s| s.text.as_str())
+                .collect::<String>()
+        };
+        assert_eq!(side("insert"), a);
+        assert_eq!(side("delete"), b);
+        assert!(d.iter().any(|s| s.op == "delete" && s.text == "37"));
+        assert!(char_diff(a, a).is_empty());
+    }
+
+    #[test]
+    fn passages_take_in_shared_brackets_and_full_stops() {
+        let a: Vec<char> = "甲（三）在建工程。乙".chars().collect();
+        let b: Vec<char> = "丙（三）在建工程。".chars().collect();
+        // Key run 三…程 = chars 2..8 in both.
+        assert_eq!(widen(&a, &b, (2, 8), (2, 8)), ((1, 9), (1, 9)));
+        let c: Vec<char> = "丙〔三）在建工程".chars().collect();
+        assert_eq!(widen(&a, &c, (2, 8), (2, 8)), ((2, 8), (2, 8)));
+    }
+
+    #[test]
+    fn the_earlier_document_is_not_charged() {
+        let (old, new) = (Date::new(2023, 4, 1), Date::new(2025, 4, 1));
+        assert!(!charged(old, new));
+        assert!(charged(new, old));
+        assert!(charged(old, old));
+        assert!(charged(None, new));
+    }
+
+    #[test]
+    fn ratios_count_sections_sources_and_forwarding() {
+        let text = "通知\n一、甲甲甲甲\n二、乙乙乙乙";
+        // 18 chars without line breaks? 2 + 6 + 6 = 14.
+        let s1 = [(3usize, 9usize)]; // all of section 一
+        let s2 = [(10usize, 13usize)]; // part of section 二
+        let src = |other, spans, forwarding| Source {
+            other,
+            spans,
+            forwarding,
+        };
+        let r = doc_ratios(text, &[src(7, &s1, false), src(8, &s2, true)], |o| o.to_string());
+        assert_eq!(r.total, round4(9.0 / 14.0));
+        assert_eq!(r.excluding_forwarding, round4(6.0 / 14.0));
+        assert_eq!(r.largest_source.as_deref(), Some("7"));
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[0].heading, "一、甲甲甲甲");
+        assert_eq!(r.sections[0].ratio, 1.0);
+        assert_eq!(r.sections[1].ratio, 0.5);
+    }
+
+    #[test]
+    fn forwarding_notices_are_recognised() {
+        assert!(is_forwarding_notice(
+            Some("青禾县人民政府办公室关于转发《云岭市防汛通知》的通知"),
+            ""
+        ));
+        assert!(is_forwarding_notice(
+            None,
+            "现将《关于加强汛期安全管理的通知》转发给你们，请认真贯彻执行。"
+        ));
+        assert!(!is_forwarding_notice(
+            Some("关于做好2025年防汛工作的通知"),
+            "各乡镇要压实责任。"
+        ));
+    }
+
+    #[test]
+    fn a_reissue_needs_changes_and_a_close_masked_text() {
+        let t = Thresholds::default();
+        let o = |shared, a, b| Overlap { shared, a, b };
+        assert_eq!(
+            relate(&o(90, 100, 100), &o(99, 100, 100), true, (false, false), &t),
+            Some(Relation::Reissue)
+        );
+        assert_eq!(
+            relate(&o(90, 100, 100), &o(99, 100, 100), false, (false, false), &t),
+            Some(Relation::NearDuplicate)
+        );
+        assert_eq!(
+            relate(&o(90, 100, 100), &o(70, 100, 100), true, (false, false), &t),
+            Some(Relation::NearDuplicate)
+        );
+        assert_eq!(
+            relate(&o(50, 50, 400), &o(50, 50, 400), false, (false, true), &t),
+            Some(Relation::Forwarding)
+        );
+        assert_eq!(relate_masked(&o(60, 100, 100), true, &t), None);
+        assert_eq!(relate_masked(&o(95, 100, 100), true, &t), Some(Relation::Reissue));
+        assert_eq!(relate_masked(&o(95, 100, 100), false, &t), None);
+    }
+}
