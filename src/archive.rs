@@ -277,9 +277,9 @@ CREATE TABLE IF NOT EXISTS doc(
     simhash INTEGER NOT NULL,
     chars INTEGER NOT NULL,
     title TEXT, doc_number TEXT, issuer TEXT, genre TEXT, date TEXT,
-    status TEXT,
-    passages BLOB NOT NULL
+    status TEXT
 );
+CREATE TABLE IF NOT EXISTS docpass(doc INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_path ON doc(path_hash);
 CREATE TABLE IF NOT EXISTS text(doc INTEGER PRIMARY KEY, deflated BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS simkey(
@@ -381,6 +381,8 @@ impl Archive {
             Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
         }
         let conn = Archive::connect(dir, true)?;
+        // A large cache keeps the passage index's pages in memory while it grows.
+        conn.execute_batch("PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 8192;")?;
         let a = Archive {
             conn,
             dir: dir.to_path_buf(),
@@ -474,7 +476,10 @@ impl Archive {
     }
 
     fn id_of(tx: &Connection, path: &str) -> Result<Option<(i64, u64, Vec<u64>)>> {
-        let mut st = tx.prepare_cached("SELECT id, path, simhash, passages FROM doc WHERE path_hash = ?1")?;
+        let mut st = tx.prepare_cached(
+            "SELECT d.id, d.path, d.simhash, coalesce(p.hashes, x'') FROM doc d
+             LEFT JOIN docpass p ON p.doc = d.id WHERE d.path_hash = ?1",
+        )?;
         let mut rows = st.query([xxh3_64(path.as_bytes()) as i64])?;
         while let Some(r) = rows.next()? {
             if r.get::<_, String>(1)? == path {
@@ -498,15 +503,18 @@ impl Archive {
             p.execute(params![h as i64, id])?;
         }
         tx.prepare_cached("DELETE FROM text WHERE doc = ?1")?.execute([id])?;
+        tx.prepare_cached("DELETE FROM docpass WHERE doc = ?1")?.execute([id])?;
         tx.prepare_cached("DELETE FROM doc WHERE id = ?1")?.execute([id])?;
         Ok(())
     }
 
+    /// Insert a document's rows but its passage index rows, which the
+    /// caller inserts in key order with the rest of the batch.
     fn insert_doc(tx: &Connection, d: &NewDoc, status: Option<&str>) -> Result<i64> {
         tx.prepare_cached(
             "INSERT INTO doc(path, path_hash, content_hash, simhash, chars, title, doc_number, issuer, genre,
-                             date, status, passages)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             date, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             d.path,
@@ -520,20 +528,39 @@ impl Archive {
             d.genre.map(Genre::name),
             d.date.map(|x| x.to_string()),
             status,
-            hashes_to_blob(&d.passages),
         ])?;
         let id = tx.last_insert_rowid();
         let mut k = tx.prepare_cached("INSERT INTO simkey VALUES (?1, ?2, ?3)")?;
         for key in block_keys(d.simhash) {
             k.execute(params![key, id, d.simhash as i64])?;
         }
-        let mut p = tx.prepare_cached("INSERT OR IGNORE INTO passage VALUES (?1, ?2)")?;
-        for &h in &d.passages {
-            p.execute(params![h as i64, id])?;
-        }
+        tx.prepare_cached("INSERT INTO docpass VALUES (?1, ?2)")?
+            .execute(params![id, hashes_to_blob(&d.passages)])?;
         tx.prepare_cached("INSERT INTO text VALUES (?1, ?2)")?
             .execute(params![id, deflate(&d.text)])?;
         Ok(id)
+    }
+
+    fn insert_passages(tx: &Connection, mut rows: Vec<(i64, i64)>) -> Result<()> {
+        // In key order: neighbouring inserts land on the same b-tree pages.
+        rows.sort_unstable();
+        rows.dedup();
+        // Many rows a statement: the per-statement cost dominates otherwise.
+        const ROWS: usize = 200;
+        let many = format!(
+            "INSERT OR IGNORE INTO passage VALUES {}",
+            vec!["(?, ?)"; ROWS].join(", ")
+        );
+        let mut chunks = rows.chunks_exact(ROWS);
+        let mut p = tx.prepare_cached(&many)?;
+        for chunk in &mut chunks {
+            p.execute(rusqlite::params_from_iter(chunk.iter().flat_map(|&(h, id)| [h, id])))?;
+        }
+        let mut p = tx.prepare_cached("INSERT OR IGNORE INTO passage VALUES (?1, ?2)")?;
+        for &(h, id) in chunks.remainder() {
+            p.execute(params![h, id])?;
+        }
+        Ok(())
     }
 
     /// Store documents, replacing any stored under the same path (keeping
@@ -542,6 +569,7 @@ impl Archive {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut rows = Vec::new();
         for d in docs {
             let mut status = None;
             if let Some((id, simhash, passages)) = Archive::id_of(&tx, &d.path)? {
@@ -550,8 +578,10 @@ impl Archive {
                 })?;
                 Archive::delete_doc(&tx, id, simhash, &passages)?;
             }
-            Archive::insert_doc(&tx, d, status.as_deref())?;
+            let id = Archive::insert_doc(&tx, d, status.as_deref())?;
+            rows.extend(d.passages.iter().map(|&h| (h as i64, id)));
         }
+        Archive::insert_passages(&tx, rows)?;
         tx.commit()?;
         Ok(())
     }
@@ -563,8 +593,10 @@ impl Archive {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let prefix = format!("{}/", key.trim_end_matches('/'));
         let victims: Vec<(i64, u64, Vec<u8>)> = {
-            let mut st =
-                tx.prepare("SELECT id, simhash, passages FROM doc WHERE path = ?1 OR substr(path, 1, ?2) = ?3")?;
+            let mut st = tx.prepare(
+                "SELECT d.id, d.simhash, coalesce(p.hashes, x'') FROM doc d LEFT JOIN docpass p ON p.doc = d.id
+                 WHERE d.path = ?1 OR substr(d.path, 1, ?2) = ?3",
+            )?;
             let rows = st.query_map(params![key, prefix.chars().count() as i64, prefix], |r| {
                 Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?))
             })?;
@@ -645,7 +677,7 @@ impl Archive {
     pub fn passages(&self, id: i64) -> Result<Vec<u64>> {
         let b: Vec<u8> = self
             .conn
-            .prepare_cached("SELECT passages FROM doc WHERE id = ?1")?
+            .prepare_cached("SELECT hashes FROM docpass WHERE doc = ?1")?
             .query_row([id], |r| r.get(0))?;
         Ok(blob_to_hashes(&b))
     }
@@ -713,15 +745,12 @@ impl Archive {
                 |r| r.get::<_, i64>(0),
             )? as u64)
         };
-        let passages_in_doc: i64 =
-            self.conn
-                .query_row("SELECT coalesce(sum(length(passages)), 0) FROM doc", [], |r| r.get(0))?;
         Ok(Stats {
             documents,
             passage_keys,
             bytes,
             text_bytes: pages("'text'")?,
-            passage_bytes: pages("'passage'")? + passages_in_doc as u64,
+            passage_bytes: pages("'passage', 'docpass'")?,
         })
     }
 
@@ -751,6 +780,14 @@ impl Archive {
                 "SELECT count(*) FROM text WHERE doc NOT IN (SELECT id FROM doc)",
             ),
             (
+                "文档缺段落指纹",
+                "SELECT count(*) FROM doc WHERE id NOT IN (SELECT doc FROM docpass)",
+            ),
+            (
+                "段落指纹无文档",
+                "SELECT count(*) FROM docpass WHERE doc NOT IN (SELECT id FROM doc)",
+            ),
+            (
                 "索引键指向不存在的文档",
                 "SELECT count(*) FROM simkey WHERE doc NOT IN (SELECT id FROM doc)",
             ),
@@ -778,7 +815,7 @@ impl Archive {
         // passage rows exactly its passage hashes.
         let mut st = self
             .conn
-            .prepare("SELECT id, simhash, passages FROM doc")
+            .prepare("SELECT d.id, d.simhash, coalesce(p.hashes, x'') FROM doc d LEFT JOIN docpass p ON p.doc = d.id")
             .map_err(|e| e.to_string())?;
         let mut rows = st.query([]).map_err(|e| e.to_string())?;
         let mut key_st = self
@@ -832,10 +869,11 @@ impl Archive {
         {
             let mut d_st = tx.prepare(
                 "INSERT INTO doc(path, path_hash, content_hash, simhash, chars, title, doc_number, issuer, genre,
-                                 date, status, passages)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11)",
+                                 date, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)",
             )?;
             let mut t_st = tx.prepare("INSERT INTO text VALUES (?1, ?2)")?;
+            let mut p_st = tx.prepare("INSERT INTO docpass VALUES (?1, ?2)")?;
             for d in docs {
                 d_st.execute(params![
                     d.path,
@@ -848,10 +886,10 @@ impl Archive {
                     d.issuer,
                     d.genre.map(Genre::name),
                     d.date.map(|x| x.to_string()),
-                    hashes_to_blob(&d.passages),
                 ])?;
                 let id = tx.last_insert_rowid();
                 t_st.execute(params![id, deflate(&d.text)])?;
+                p_st.execute(params![id, hashes_to_blob(&d.passages)])?;
                 keys.extend(block_keys(d.simhash).map(|k| (k, id, d.simhash as i64)));
                 passages.extend(d.passages.iter().map(|&h| (h as i64, id)));
                 n += 1;
@@ -883,7 +921,7 @@ impl Archive {
     /// Write one JSON line per document and per passage hash.
     pub fn export_jsonl(&self, out: &mut dyn std::io::Write) -> Result<u64> {
         let mut st = self.conn.prepare(&format!(
-            "SELECT {}, passages FROM doc ORDER BY path",
+            "SELECT {}, coalesce(p.hashes, x'') FROM doc LEFT JOIN docpass p ON p.doc = doc.id ORDER BY path",
             Archive::STORED_COLUMNS
         ))?;
         let mut rows = st.query([])?;

@@ -8,22 +8,22 @@
 //! pairs on the demo corpus.
 
 use crate::archive::{tagged_passages, Archive, ArchiveError, NewDoc, PassageKind, Stored};
-use crate::passage::{self, Keyed, PassageHashes};
-use crate::reuse::{self, LineMap};
-use crate::scan::reuse_options;
-use std::collections::BTreeMap;
 use crate::fingerprint::{weighted_fingerprint_of_text, Fingerprint, Method};
 use crate::normalize::normalize;
 use crate::parse::parse;
+use crate::passage::{self, Keyed, PassageHashes};
 use crate::read;
 use crate::report::{round4, DisguisedIssuance, DocumentEntry, PairEntry, Verdict};
+use crate::reuse::{self, LineMap};
 use crate::rules::Detector;
+use crate::scan::reuse_options;
 use crate::scan::{analyze_with, Progress, ScanOptions};
 use crate::segment::Segmenter;
 use crate::verify::Relation;
 use crate::walk::walk;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
@@ -31,8 +31,8 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Documents written per transaction at most (`WENSHAN_ARCHIVE_BATCH`
 /// overrides, for the crash tests); a batch is also committed when it has
 /// waited this long, so a kill loses little work.
-const BATCH: usize = 256;
-const BATCH_WAIT: Duration = Duration::from_millis(100);
+const BATCH: usize = 1024;
+const BATCH_WAIT: Duration = Duration::from_millis(1000);
 
 fn batch_size() -> usize {
     std::env::var("WENSHAN_ARCHIVE_BATCH")
@@ -242,7 +242,11 @@ pub fn check_text(
         Method::Weighted => weighted_fingerprint_of_text(&text),
         m => m.fingerprint(&Segmenter::global().content_tokens(&text)),
     };
-    let keyed = if opts.passages { Keyed::of(&text) } else { Keyed::default() };
+    let keyed = if opts.passages {
+        Keyed::of(&text)
+    } else {
+        Keyed::default()
+    };
     let hashes = if opts.passages {
         keyed.fingerprints()
     } else {
@@ -326,7 +330,11 @@ pub fn check_text(
     for (&id, &hamming) in &cands {
         let Some(stored) = archive.get(id)? else { continue };
         let text = archive.text(id)?;
-        let keyed = if opts.passages { Keyed::of(&text) } else { Keyed::default() };
+        let keyed = if opts.passages {
+            Keyed::of(&text)
+        } else {
+            Keyed::default()
+        };
         let hashes = if opts.passages {
             keyed.fingerprints()
         } else {
@@ -447,27 +455,41 @@ fn cite(m: &Match) -> String {
 
 /// The one-line verdict, and whether there are findings.
 fn verdict(matches: &[Match], disguised: Option<&DisguisedIssuance>) -> (String, bool) {
+    // A forwarding notice (转发) carries the other document by design: shown, not a finding.
+    let forwarded: Vec<&Match> = matches
+        .iter()
+        .filter(|m| m.pair.relation == Relation::Forwarding)
+        .collect();
+    let matches: Vec<&Match> = matches
+        .iter()
+        .filter(|m| m.pair.relation != Relation::Forwarding)
+        .collect();
     let in_force = matches
         .iter()
+        .copied()
         .find(|m| m.status.as_deref().is_none_or(|s| s == "现行有效"));
     let mut parts = Vec::new();
     if let Some(m) = in_force {
         let known = m.status.is_some();
         let what = match m.pair.relation {
-            Relation::Containment if m.pair.containment_b_in_a >= m.pair.containment_a_in_b => "包含了",
-            Relation::Containment => "被包含于",
+            Relation::Containment if m.pair.containment_b_in_a >= m.pair.containment_a_in_b => {
+                "大段重复（本稿包含其内容）"
+            }
+            Relation::Containment => "大段重复（本稿内容已包含在其中）",
+            Relation::Reissue => "雷同（仅改换日期、层级或数字）",
+            Relation::Forwarding => "存在转发关系",
             _ => "重复",
         };
         parts.push(format!(
             "不建议印发：本稿与{}文件{}{}{}（凡是现行文件规定仍然适用的，不再重复发文）",
             if known { "现行有效" } else { "已发" },
             cite(m),
-            what,
             if matches.len() > 1 {
                 format!("等 {} 份文件", matches.len())
             } else {
                 String::new()
-            }
+            },
+            what
         ));
     } else if let Some(m) = matches.first() {
         parts.push(format!(
@@ -484,7 +506,11 @@ fn verdict(matches: &[Match], disguised: Option<&DisguisedIssuance>) -> (String,
         }
     }
     if parts.is_empty() {
-        ("结论：未发现重复发文或变相发文，可以印发".to_string(), false)
+        let note = forwarded
+            .first()
+            .map(|m| format!("（本稿转发{}，属正常转发）", cite(m)))
+            .unwrap_or_default();
+        (format!("结论：未发现重复发文或变相发文，可以印发{note}"), false)
     } else {
         (format!("结论：{}", parts.join("；")), true)
     }

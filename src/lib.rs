@@ -11,8 +11,8 @@
 //! arguments and calls it.
 
 pub mod archive;
-pub mod check;
 pub mod boilerplate;
+pub mod check;
 pub mod cluster;
 pub mod config;
 pub mod document;
