@@ -24,7 +24,7 @@ use crate::walk::walk;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -639,14 +639,6 @@ impl CheckReport {
 /// The fingerprint `check` computes for a draft text (for tests and tools).
 pub fn draft_fingerprint(raw: &str) -> Fingerprint {
     weighted_fingerprint_of_text(&normalize(raw).text())
-}
-
-/// Whether `path` names a file or folder inside the archive's own folder.
-pub fn inside(dir: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(dir), std::fs::canonicalize(path)) {
-        (Ok(d), Ok(p)) => p.starts_with(d),
-        _ => false,
-    }
 }
 
 /// What `archive gen` built.
