@@ -242,12 +242,20 @@ pub fn redundancy(docs: &Path, oracle: &Path, opts: &ScanOptions, sweep: bool) -
         .filter(|p| p.jaccard >= t)
         .map(|p| ordered(&p.a, &p.b))
         .collect();
-    let ours = run_scan(docs, opts)?;
+    // Like with like: the near-duplicate stage alone (no passages, no
+    // disguised-issuance rules) against the MinHash baseline, which does
+    // nothing else. Passages are measured below.
+    let near = ScanOptions {
+        passages: false,
+        white_header: false,
+        ..*opts
+    };
+    let ours = run_scan(docs, &near)?;
     let baseline = run_scan(
         docs,
         &ScanOptions {
             method: Method::SimhashCrate,
-            ..*opts
+            ..near
         },
     )?;
     let gaoya = run_gaoya(docs, t)?;

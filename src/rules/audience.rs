@@ -104,6 +104,9 @@ static SUPERIOR: LazyLock<Regex> = LazyLock::new(|| {
 static INTERNAL_AUDIENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"机关各(?:科室|股室|处室|部门)|各(?:科室|股室|处室)|全体(?:干部|职工|党员|人员)|本(?:局|单位|委|办)[^，。；]{0,6}(?:人员|同志|干部)|机关全体").expect("pattern")
 });
+static ENTERPRISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:公司|企业|集团|厂|商店|超市|酒店|合作社|商户|经营户|经营者|业主|物业)[：:]?$").expect("pattern")
+});
 static PUBLIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"广大|市民|居民朋友|村民朋友|群众朋友|各位家长|家长朋友|同学们|游客|驾驶人|社会各界").expect("pattern")
 });
@@ -160,6 +163,18 @@ fn addressee_lines(doc: &DocText, s: &Structure) -> Vec<(usize, bool)> {
     let mut out = Vec::new();
     if let Some(to) = s.addressee.as_deref() {
         if let Some(i) = doc.lines.iter().position(|l| l.starts_with(to) || l.contains(to)) {
+            out.push((i, true));
+        }
+    }
+    // A salutation the parser did not take for the 主送 (an odd title block
+    // above it): a short early line naming units and ending in a colon.
+    for (i, l) in doc.lines.iter().enumerate().take(8) {
+        let short = l.chars().count() <= 60;
+        if short
+            && (l.ends_with('：') || l.ends_with(':'))
+            && CLASS_OF_UNITS.is_match(l)
+            && !out.iter().any(|o| o.0 == i)
+        {
             out.push((i, true));
         }
     }
@@ -233,7 +248,10 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
             _ => true,
         }
     };
-    if INTERNAL_AUDIENCE.is_match(addressee) {
+    // Staff of the issuer, or an enterprise it regulates: neither is a unit
+    // below it in the sense of the document caps.
+    let regulated = ENTERPRISE.is_match(addressee) && !CLASS_OF_UNITS.is_match(addressee);
+    if INTERNAL_AUDIENCE.is_match(addressee) || regulated {
         a.downward = None;
         a.lower_governments = None;
     }
@@ -244,7 +262,8 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
         Direction::Down
     } else if INTERNAL_AUDIENCE.is_match(addressee) {
         Direction::Internal
-    } else if PUBLIC.is_match(addressee)
+    } else if regulated
+        || PUBLIC.is_match(addressee)
         || (addressee.is_empty() && doc.lines.iter().take(4).any(|l| PUBLIC.is_match(l)))
     {
         Direction::Public

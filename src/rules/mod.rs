@@ -125,9 +125,12 @@ impl Analysis<'_> {
     /// date and address do not count.
     pub fn binding(&self) -> bool {
         let logistics = self.counter("WH109").is_some();
+        // A hit discounted as the issuer's own plan, a problem described, a
+        // bulletin sentence not addressed to its readers or a negation (×0.3)
+        // binds no one.
         self.hits.iter().any(|h| {
             h.family.is_binding()
-                && h.weight >= 1.0
+                && h.weight >= 0.5 * self.detector.family_weight(h.family).0
                 && !h.reported
                 && !(logistics && matches!(h.family, Family::Deadline | Family::Reporting))
         })

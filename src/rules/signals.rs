@@ -395,13 +395,20 @@ fn infer_audience(
             let cls = CLASS_OF_UNITS.find(m.as_str())?;
             Some(x.span(m.start() + cls.start()..m.start() + cls.end()))
         });
+    // In a chat, @所有人 reaches units below only in a group of such units
+    // (its name says 村, 社区, 乡镇 …); in an office's own group it is staff.
+    let group_of_units = doc.lines.first().is_some_and(|l| LOWER_GROUP.is_match(l));
     let chat = || {
         (carrier == Carrier::Chat)
             .then(|| {
                 doc.lines.iter().enumerate().find_map(|(i, l)| {
                     CLASS_OF_UNITS
                         .find(l)
-                        .or_else(|| CHAT_CARRIER.find(l).filter(|m| m.as_str().contains("所有人")))
+                        .or_else(|| {
+                            CHAT_CARRIER
+                                .find(l)
+                                .filter(|m| group_of_units && m.as_str().contains("所有人"))
+                        })
                         .map(|m| line_span(doc, i, m))
                 })
             })
@@ -412,6 +419,9 @@ fn infer_audience(
         audience.direction = Direction::Down;
     }
 }
+
+static LOWER_GROUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"村|社区|乡镇|街道|网格|站所|卫生院|学校|书记|片区|镇|乡").expect("pattern"));
 
 /// Meeting logistics: a meeting or training notice whose time, place and
 /// receipt are the whole of what it asks (§6 C9).
@@ -426,9 +436,10 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     // A receipt for a training or meeting place is logistics even when the
     // title does not say so ("关于推荐人员参加…的便函").
     let receipt = doc.lines.iter().any(|l| RECEIPT.is_match(l) && meeting(l));
-    let is_logistics = carrier == Carrier::MeetingNotice
-        || (meeting(title) && marks >= 2)
-        || (receipt && (meeting(title) || marks >= 1));
+    let is_logistics = carrier != Carrier::Minutes
+        && (carrier == Carrier::MeetingNotice
+            || (meeting(title) && marks >= 2)
+            || (receipt && (meeting(title) || marks >= 1)));
     if !is_logistics {
         return None;
     }
@@ -568,14 +579,22 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
         .join("，");
     let mut absent = Vec::new();
     for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
-        if let Some(m) = UNIT_SUBJECT_MODAL.find(x.text) {
-            if let Some(c) = CLASS_OF_UNITS.find(m.as_str()) {
-                let class = c.as_str().trim_start_matches('各');
-                // "各单位/各部门" in minutes means the units at the table.
-                let generic = matches!(class, "单位" | "部门" | "有关单位" | "有关部门");
-                if !generic && !attended.contains(class) {
-                    absent.push(x.span(m.start() + c.start()..m.start() + c.end()));
-                }
+        // A class of units is tasked when it is the subject of a directive or
+        // shares its sentence with a deadline, a report or a new task.
+        let tasked = UNIT_SUBJECT_MODAL.find(x.text).and_then(|m| {
+            let c = CLASS_OF_UNITS.find(m.as_str())?;
+            Some(m.start() + c.start()..m.start() + c.end())
+        });
+        let tasked = tasked.or_else(|| {
+            let binds = DEADLINE.is_match(x.text) || REPORTING.is_match(x.text) || NEW_TASK.is_match(x.text);
+            CLASS_OF_UNITS.find(x.text).filter(|_| binds).map(|c| c.range())
+        });
+        if let Some(r) = tasked {
+            let class = x.text[r.clone()].trim_start_matches('各');
+            // "各单位/各部门" in minutes means the units at the table.
+            let generic = matches!(class, "单位" | "部门" | "有关单位" | "有关部门");
+            if !generic && !attended.contains(class) {
+                absent.push(x.span(r));
             }
         }
         // "各成员单位负责同志" attended: named departments are among them.
