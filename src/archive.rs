@@ -947,7 +947,18 @@ impl Archive {
             });
             writeln!(out, "{row}")?;
             for h in passages {
-                let row = serde_json::json!({"kind": "passage", "path": s.path, "hash": format!("{h:016x}")});
+                let of = match PassageKind::of(h) {
+                    Some(PassageKind::Window) => "window",
+                    Some(PassageKind::Sentence) => "sentence",
+                    Some(PassageKind::Winnowed) => "winnowed",
+                    None => "unknown",
+                };
+                let row = serde_json::json!({
+                    "kind": "passage",
+                    "path": s.path,
+                    "hash": format!("{h:016x}"),
+                    "fingerprint": of,
+                });
                 writeln!(out, "{row}")?;
             }
             n += 1;

@@ -341,15 +341,45 @@ fn readers_run_while_a_writer_adds_and_two_writers_wait_for_each_other() {
             break;
         }
     }
+    let mut waited = 0;
     for w in [w1, w2] {
         let out = w.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        waited += usize::from(err.contains("另一个进程正在写入该档案库"));
     }
+    // At most one had to wait (none if the first was done before the second started).
+    assert!(waited <= 1, "{waited}");
     let out = wenshan()
         .args(["archive", "verify", "--archive", &arch_s])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{} 份", files(&t.join("docs")).len())));
+    fs::remove_dir_all(&t).unwrap();
+}
+
+#[test]
+fn a_second_writer_says_it_waits_and_finishes_after_the_first() {
+    let t = temp("lock");
+    copy_tree(&Path::new(DEMO).join("a/01-防汛"), &t.join("docs"));
+    let arch = t.join("arch");
+    let first = wenshan::archive::Archive::open_write(&arch, &()).unwrap();
+    let mut second = std::process::Command::new(assert_cmd::cargo::cargo_bin("wenshan"))
+        .args(["archive", "add"])
+        .arg(t.join("docs"))
+        .arg("--archive")
+        .arg(&arch)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(second.try_wait().unwrap().is_none(), "the second writer must wait");
+    drop(first);
+    let out = second.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("另一个进程正在写入该档案库"), "{err}");
+    assert!(err.contains("新增 3 份"), "{err}");
     fs::remove_dir_all(&t).unwrap();
 }
