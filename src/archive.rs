@@ -407,7 +407,7 @@ impl Archive {
                 tx.execute_batch(SCHEMA)?;
                 tx.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?1), ('fingerprint', 'weighted'),
-                     ('index', 'simhash blocks 4x16')",
+                     ('index', 'simhash blocks 4x16'), ('documents', '0')",
                     [SCHEMA_VERSION.to_string()],
                 )?;
                 tx.commit()?;
@@ -570,18 +570,22 @@ impl Archive {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut rows = Vec::new();
+        let mut added = 0;
         for d in docs {
             let mut status = None;
+            added += 1;
             if let Some((id, simhash, passages)) = Archive::id_of(&tx, &d.path)? {
                 status = tx.query_row("SELECT status FROM doc WHERE id = ?1", [id], |r| {
                     r.get::<_, Option<String>>(0)
                 })?;
                 Archive::delete_doc(&tx, id, simhash, &passages)?;
+                added -= 1;
             }
             let id = Archive::insert_doc(&tx, d, status.as_deref())?;
             rows.extend(d.passages.iter().map(|&h| (h as i64, id)));
         }
         Archive::insert_passages(&tx, rows)?;
+        Archive::add_to_count(&tx, added)?;
         tx.commit()?;
         Ok(())
     }
@@ -605,6 +609,7 @@ impl Archive {
         for (id, simhash, passages) in &victims {
             Archive::delete_doc(&tx, *id, *simhash, &blob_to_hashes(passages))?;
         }
+        Archive::add_to_count(&tx, -(victims.len() as i64))?;
         tx.commit()?;
         Ok(victims.len())
     }
@@ -723,10 +728,19 @@ impl Archive {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The number of documents: a counter kept in the same transactions as
+    /// the documents (`count(*)` would read a whole index of a large archive).
     pub fn count(&self) -> Result<u64> {
-        Ok(self
+        let n: String = self
             .conn
-            .query_row("SELECT count(*) FROM doc", [], |r| r.get::<_, i64>(0))? as u64)
+            .query_row("SELECT value FROM meta WHERE key = 'documents'", [], |r| r.get(0))?;
+        Ok(n.parse().unwrap_or(0))
+    }
+
+    fn add_to_count(tx: &Connection, delta: i64) -> Result<()> {
+        tx.prepare_cached("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ?1 AS TEXT) WHERE key = 'documents'")?
+            .execute([delta])?;
+        Ok(())
     }
 
     /// Sizes on disk, split by what they hold.
@@ -770,6 +784,10 @@ impl Archive {
             return Err(format!("SQLite quick_check: {ok}"));
         }
         let docs = q("SELECT count(*) FROM doc")?;
+        let counted = self.count().map_err(|e| e.to_string())?;
+        if counted != docs as u64 {
+            return Err(format!("文档计数 {counted} 与实际文档数 {docs} 不符"));
+        }
         let checks = [
             (
                 "文档缺正文",
@@ -908,6 +926,7 @@ impl Archive {
                 p_st.execute(params![h, id])?;
             }
         }
+        Archive::add_to_count(&tx, n as i64)?;
         tx.commit()?;
         Ok(n)
     }
