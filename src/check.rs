@@ -604,7 +604,12 @@ impl CheckReport {
                         let _ = writeln!(t, "     改动：{} → {}", c.from, c.to);
                     }
                     for p in m.pair.passages.iter().take(3) {
-                        let text: String = p.text.chars().take(60).collect();
+                        let text: String = p
+                            .text
+                            .chars()
+                            .map(|c| if c == '\n' { ' ' } else { c })
+                            .take(60)
+                            .collect();
                         let _ = writeln!(
                             t,
                             "     相同段落（本稿第 {} 行，档案第 {} 行）：{text}",
@@ -622,8 +627,15 @@ impl CheckReport {
                         di.score,
                         di.carrier
                     );
-                    for f in di.findings.iter().filter(|f| f.weight > 0) {
+                    // The strongest evidence first; the JSON carries all of it.
+                    let mut shown: Vec<_> = di.findings.iter().filter(|f| f.weight > 0).collect();
+                    shown.sort_by_key(|f| (std::cmp::Reverse(f.weight), f.line, f.column));
+                    const SHOWN: usize = 8;
+                    for f in shown.iter().take(SHOWN) {
                         let _ = writeln!(t, "     {} 第 {} 行：{}（{}）", f.rule, f.line, f.message, f.text);
+                    }
+                    if shown.len() > SHOWN {
+                        let _ = writeln!(t, "     ……另有 {} 处（--format json 列出全部）", shown.len() - SHOWN);
                     }
                 }
                 None => {
