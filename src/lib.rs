@@ -17,6 +17,7 @@ pub mod document;
 pub mod eval;
 pub mod eval_white_header;
 pub mod fingerprint;
+pub mod gen;
 pub mod index;
 pub mod normalize;
 pub mod output;

@@ -32,6 +32,17 @@ enum Command {
     Eval(EvalCommand),
     /// List the disguised-issuance rules (WH0xx find, WH1xx exempt).
     Rules,
+    /// Write a synthetic benchmark corpus with planted duplicates (labels.jsonl).
+    Gen {
+        /// Number of documents.
+        #[arg(long)]
+        docs: usize,
+        /// Output folder (one subfolder per 1000 documents).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print a rule's documentation, e.g. `wenshan explain WH003`.
     Explain {
         /// Rule code.
@@ -170,6 +181,17 @@ enum EvalCommand {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Planted-pair recall and precision of a scan (labels from `wenshan gen`).
+    Planted {
+        /// A JSON report of the corpus (`scan --format json -o FILE`); without it the corpus is scanned.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// The corpus folder (scanned when no --report is given).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        #[arg(long)]
+        labels: PathBuf,
+    },
     /// Reissue recall and same-topic false positives on labelled corpora
     /// (labels.jsonl in the corpora/demo format).
     Reuse {
@@ -264,6 +286,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(EvalCommand::WhiteHeader { docs, labels, config }) => {
             let config = config_for(config.as_ref(), &docs)?;
             print!("{}", wenshan::eval_white_header::evaluate(&docs, &labels, &config)?);
+        }
+        Command::Gen { docs, out, seed } => {
+            let planted =
+                wenshan::gen::generate(&out, docs, seed).with_context(|| format!("无法写入语料 {}", out.display()))?;
+            eprintln!("{docs} documents, {planted} planted pairs → {}", out.display());
+        }
+        Command::Eval(EvalCommand::Planted { report, docs, labels }) => {
+            let json = match (report, docs) {
+                (Some(r), _) => std::fs::read_to_string(&r).with_context(|| format!("无法读取 {}", r.display()))?,
+                (None, Some(d)) => wenshan::scan::scan(&d, &ScanOptions::default(), &Bar::new())?.to_json(),
+                (None, None) => anyhow::bail!("需要 --report 或 --docs"),
+            };
+            print!("{}", wenshan::eval::planted(&json, &labels)?);
         }
         Command::Rules => print!("{}", wenshan::rules::listing()),
         Command::Explain { code } => match wenshan::rules::rule(&code) {
