@@ -24,6 +24,7 @@ use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use crate::walk::{walk, WalkError};
 use rayon::prelude::*;
 use std::path::Path;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Settings of a scan. The defaults are the ones measured in the README.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,6 +124,39 @@ pub fn analyze_with(raw: &str, method: Method, passages: bool, detector: Option<
         keyed,
         text,
         disguised,
+    }
+}
+
+/// What the scan keeps of an analysed document until the report: its report
+/// entry (with the ratios it has when nothing is copied into it) and what
+/// candidate generation needs. No text: memory grows with the index only.
+struct Kept {
+    entry: DocumentEntry,
+    hashes: PassageHashes,
+    forwards: bool,
+    /// xxh3 of the normalised text: a re-read must find the same text.
+    text_hash: u64,
+}
+
+impl Kept {
+    fn of(path: &str, a: Analyzed, passages: bool) -> Kept {
+        let ratios = passages.then(|| reuse::doc_ratios(&a.text, &[], |_| String::new()));
+        let text_hash = xxh3_64(a.text.as_bytes());
+        let entry = DocumentEntry {
+            ratios,
+            ..analyzed_entry(path, &a)
+        };
+        let mut hashes = a.passage_hashes;
+        hashes.windows.shrink_to_fit();
+        hashes.sentences.shrink_to_fit();
+        hashes.winnowed.shrink_to_fit();
+        let forwards = a.forwards;
+        Kept {
+            entry,
+            hashes,
+            forwards,
+            text_hash,
+        }
     }
 }
 
@@ -230,14 +264,18 @@ pub fn scan_with_stats(
     );
     let entries = entries?;
     progress.start(entries.len());
-    let analyzed: Vec<Result<Analyzed, String>> = entries
+    // The map keeps per document only its report entry and what candidate
+    // generation needs: the texts are dropped here and rebuilt by the reduce
+    // for the few documents that reach verification.
+    let kept: Vec<Result<Kept, String>> = entries
         .par_iter()
         .map(|e| {
             let r = match &e.error {
                 Some(why) => Err(why.clone()),
                 None => read::read_file_with(&e.path, &opts.limits)
                     .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref())),
+                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref()))
+                    .map(|a| Kept::of(&e.rel, a, opts.passages)),
             };
             progress.advance();
             r
@@ -246,23 +284,31 @@ pub fn scan_with_stats(
     progress.finish();
 
     // Only readable documents take part in matching; `ok` maps back to entries.
-    let ok: Vec<usize> = (0..entries.len()).filter(|&i| analyzed[i].is_ok()).collect();
-    let good = |i: usize| analyzed[i].as_ref().ok();
-    let docs: Vec<reuse::Doc> = ok
+    let ok: Vec<usize> = (0..entries.len()).filter(|&i| kept[i].is_ok()).collect();
+    let good = |i: usize| kept[i].as_ref().ok();
+    let metas: Vec<reuse::Meta> = ok
         .iter()
         .filter_map(|&i| Some((i, good(i)?)))
-        .map(|(i, a)| reuse::Doc {
+        .map(|(i, k)| reuse::Meta {
             name: &entries[i].rel,
-            text: &a.text,
-            fingerprint: a.fingerprint.0,
-            hashes: &a.passage_hashes,
-            keyed: &a.keyed,
-            lines: &a.lines,
-            date: a.structure.date,
-            forwards: a.forwards,
+            fingerprint: k.entry.simhash.map_or(0, |f| f.0),
+            hashes: &k.hashes,
+            date: k.entry.date,
+            forwards: k.forwards,
         })
         .collect();
-    let found = reuse::find(&docs, &reuse_options(opts));
+    let load = |k: usize| {
+        let i = ok[k];
+        let raw = read::read_file_with(&entries[i].path, &opts.limits).ok()?;
+        let norm = std::panic::catch_unwind(|| normalize(&raw)).ok()?;
+        let text = norm.text();
+        // The file must still read as it did in the map step.
+        (good(i)?.text_hash == xxh3_64(text.as_bytes())).then(|| reuse::Loaded {
+            lines: LineMap::of(&norm),
+            text,
+        })
+    };
+    let found = reuse::find_streaming(&metas, &load, &reuse_options(opts));
     let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
     for (k, r) in found.ratios.into_iter().enumerate() {
         ratios[ok[k]] = r;
@@ -270,11 +316,14 @@ pub fn scan_with_stats(
 
     let documents: Vec<DocumentEntry> = entries
         .iter()
-        .zip(&analyzed)
+        .zip(kept)
         .zip(ratios)
-        .map(|((e, a), r)| DocumentEntry {
-            ratios: r,
-            ..document_entry(&e.rel, a)
+        .map(|((e, k), r)| match k {
+            Ok(k) => DocumentEntry {
+                ratios: r.or(k.entry.ratios),
+                ..k.entry
+            },
+            Err(why) => document_entry(&e.rel, &Err(why)),
         })
         .collect();
     let pairs: Vec<PairEntry> = found
@@ -294,22 +343,18 @@ pub fn scan_with_stats(
         })
         .collect();
     let verified = &found.pairs;
+    let dates: Vec<Option<crate::document::Date>> = documents.iter().map(|d| d.date).collect();
     let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
-    let families = cluster::families(
-        entries.len(),
-        &links,
-        |i| good(i).and_then(|a| a.structure.date),
-        |i| entries[i].rel.clone(),
-    )
-    .into_iter()
-    .map(|members| {
-        let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
-        FamilyEntry {
-            earliest: members[0].clone(),
-            members,
-        }
-    })
-    .collect();
+    let families = cluster::families(entries.len(), &links, |i| dates[i], |i| entries[i].rel.clone())
+        .into_iter()
+        .map(|members| {
+            let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
+            FamilyEntry {
+                earliest: members[0].clone(),
+                members,
+            }
+        })
+        .collect();
     let stats = ScanStats {
         candidates: found.candidates,
         boilerplate_only: found.boilerplate_only,
@@ -325,24 +370,26 @@ pub fn scan_with_stats(
     Ok((report, stats))
 }
 
+fn analyzed_entry(path: &str, a: &Analyzed) -> DocumentEntry {
+    let s = &a.structure;
+    DocumentEntry {
+        path: path.to_string(),
+        title: s.title.clone(),
+        genre: s.genre,
+        doc_number: s.doc_number.clone(),
+        issuer: s.issuer.clone(),
+        date: s.date,
+        chars: a.chars,
+        simhash: Some(a.fingerprint),
+        error: None,
+        ratios: None,
+        disguised_issuance: a.disguised.clone(),
+    }
+}
+
 fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
     match a {
-        Ok(a) => {
-            let s = &a.structure;
-            DocumentEntry {
-                path: path.to_string(),
-                title: s.title.clone(),
-                genre: s.genre,
-                doc_number: s.doc_number.clone(),
-                issuer: s.issuer.clone(),
-                date: s.date,
-                chars: a.chars,
-                simhash: Some(a.fingerprint),
-                error: None,
-                ratios: None,
-                disguised_issuance: a.disguised.clone(),
-            }
-        }
+        Ok(a) => analyzed_entry(path, a),
         Err(e) => DocumentEntry {
             path: path.to_string(),
             title: None,
