@@ -13,6 +13,7 @@
 pub mod boilerplate;
 pub mod cluster;
 pub mod config;
+pub mod distributed;
 pub mod document;
 pub mod eval;
 pub mod eval_white_header;

@@ -43,6 +43,37 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Export fingerprints for a distributed join: per document its simhash and
+    /// multi-index block keys, per passage its hash (JSON lines).
+    Fingerprint {
+        /// Folder to fingerprint.
+        path: PathBuf,
+        /// Output format (jsonl only).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl"])]
+        format: String,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
+    /// Verify candidate pairs (jsonl {"a","b"}, paths relative to --docs) as `scan` does.
+    Verify {
+        #[arg(long)]
+        pairs: PathBuf,
+        /// The folder the paths are relative to.
+        #[arg(long, default_value = ".")]
+        docs: PathBuf,
+        /// Frequent sentence hashes (jsonl {"hash"}) of the whole collection;
+        /// without it every document under --docs is read to count them.
+        #[arg(long)]
+        frequent: Option<PathBuf>,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
     /// Print a rule's documentation, e.g. `wenshan explain WH003`.
     Explain {
         /// Rule code.
@@ -251,6 +282,12 @@ fn run(cli: Cli) -> Result<()> {
             };
             opts.white_header = !args.no_white_header;
             let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
+            if let (Format::Json, Some(path)) = (args.format, &args.output) {
+                // Streamed: a report of a million documents is gigabytes of JSON.
+                wenshan::output::write_atomic_with(path, |w| report.write_json(w))
+                    .with_context(|| format!("无法写入报告 {}", path.display()))?;
+                return Ok(());
+            }
             let text = match args.format {
                 Format::Json => report.to_json(),
                 Format::Terminal => report.to_terminal(),
@@ -299,6 +336,47 @@ fn run(cli: Cli) -> Result<()> {
                 (None, None) => anyhow::bail!("需要 --report 或 --docs"),
             };
             print!("{}", wenshan::eval::planted(&json, &labels)?);
+        }
+        Command::Fingerprint {
+            path,
+            format: _,
+            output,
+            matching,
+        } => {
+            let opts = matching.options();
+            match output {
+                Some(file) => {
+                    let f = std::fs::File::create(&file).with_context(|| format!("无法写入 {}", file.display()))?;
+                    wenshan::distributed::fingerprint(&path, &opts, &mut std::io::BufWriter::new(f))?;
+                }
+                None => wenshan::distributed::fingerprint(
+                    &path,
+                    &opts,
+                    &mut std::io::BufWriter::new(std::io::stdout().lock()),
+                )?,
+            }
+        }
+        Command::Verify {
+            pairs,
+            docs,
+            frequent,
+            output,
+            matching,
+        } => {
+            let read = |p: &PathBuf| std::fs::read_to_string(p).with_context(|| format!("无法读取 {}", p.display()));
+            let pairs = wenshan::distributed::read_pairs(&read(&pairs)?)?;
+            let frequent = match frequent {
+                Some(f) => Some(wenshan::distributed::read_hashes(&read(&f)?)?),
+                None => None,
+            };
+            let found = wenshan::distributed::verify(&docs, &pairs, frequent, &matching.options())?;
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "pairs": found }))?;
+            text.push('\n');
+            match output {
+                Some(path) => wenshan::output::write_atomic(&path, text.as_bytes())
+                    .with_context(|| format!("无法写入 {}", path.display()))?,
+                None => print!("{text}"),
+            }
         }
         Command::Rules => print!("{}", wenshan::rules::listing()),
         Command::Explain { code } => match wenshan::rules::rule(&code) {

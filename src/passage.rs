@@ -18,6 +18,7 @@ use crate::boilerplate;
 use crate::normalize::is_letter_number_mark;
 use crate::reissue::{self, ChangeList, Token};
 use crate::report::Change;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
 
@@ -383,7 +384,7 @@ pub fn candidate_pairs_relative(
 fn candidate_pairs_by(
     windows: &[&[u64]],
     frequent: &FxHashSet<u64>,
-    keep: impl Fn(u32, u32, u32) -> bool,
+    keep: impl Fn(u32, u32, u32) -> bool + Sync,
 ) -> Vec<(u32, u32)> {
     // The inverted index as one sorted list of (hash, document): no
     // allocation per posting list, and documents ascend within a hash.
@@ -392,22 +393,30 @@ fn candidate_pairs_by(
     for (d, set) in windows.iter().enumerate() {
         postings.extend(set.iter().filter(|h| !frequent.contains(h)).map(|&h| (h, d as u32)));
     }
-    postings.sort_unstable();
-    let mut shared: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for group in postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
-        for (i, &(_, a)) in group.iter().enumerate() {
-            for &(_, b) in &group[i + 1..] {
-                *shared.entry((a, b)).or_default() += 1;
+    postings.par_sort_unstable();
+    // Each document counts the later documents it shares hashes with, in a
+    // map of its own: no map of every pair sharing one hash (which grows with
+    // the square of the posting lists), and documents run in parallel.
+    let per_doc: Vec<Vec<(u32, u32)>> = (0..windows.len() as u32)
+        .into_par_iter()
+        .map_init(FxHashMap::<u32, u32>::default, |shared, a| {
+            shared.clear();
+            for &h in windows[a as usize] {
+                let from = postings.partition_point(|&p| p <= (h, a));
+                for &(_, b) in postings[from..].iter().take_while(|p| p.0 == h) {
+                    *shared.entry(b).or_default() += 1;
+                }
             }
-        }
-    }
-    let mut out: Vec<(u32, u32)> = shared
-        .into_iter()
-        .filter(|&((a, b), n)| keep(a, b, n))
-        .map(|(p, _)| p)
+            let mut mine: Vec<(u32, u32)> = shared
+                .iter()
+                .filter(|&(&b, &n)| keep(a, b, n))
+                .map(|(&b, _)| (a, b))
+                .collect();
+            mine.sort_unstable();
+            mine
+        })
         .collect();
-    out.sort_unstable();
-    out
+    per_doc.concat()
 }
 
 /// An exact run of the masked keys: A[a..a+len] == B[b..b+len].

@@ -326,33 +326,24 @@ impl Doc<'_> {
 /// computes while it has the text.
 pub fn find_streaming(docs: &[Meta], load: &(dyn Fn(usize) -> Option<Loaded> + Sync), opts: &ReuseOptions) -> Reuse {
     let n = docs.len();
+    let mut clock = Stages::new();
     let threshold = passage::frequent_threshold(n);
     let frequent = if opts.passages && opts.boilerplate {
         Frequent::of(docs, threshold)
     } else {
         Frequent::default()
     };
+    clock.lap("frequent passages");
     let list: Vec<((usize, usize), u32)> = candidates(docs, opts, &frequent).into_iter().collect();
-    let mut evaluated: Vec<Evaluated> = Vec::new();
-    for block in blocks(&list, BLOCK_DOCS) {
-        let mut ids: Vec<usize> = block.iter().flat_map(|&((a, b), _)| [a, b]).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let prepared: Vec<Option<Prepared>> = ids
-            .par_iter()
-            .map(|&i| Some(Prepared::of(load(i)?, docs[i].hashes, &frequent, opts)))
-            .collect();
-        let at = |i: usize| ids.binary_search(&i).ok().and_then(|k| prepared[k].as_ref());
-        evaluated.par_extend(block.par_iter().filter_map(|&((a, b), hamming)| {
-            let (pa, pb) = (at(a)?, at(b)?);
-            evaluate(docs, (a, b), hamming, (pa, pb), opts)
-        }));
-    }
+    clock.lap(&format!("candidates ({})", list.len()));
+    let evaluated = verify_blocks(docs, &list, load, &frequent, opts);
+    clock.lap("verify and align");
     let ratios = if opts.passages {
         ratios(docs, &evaluated, load)
     } else {
         vec![None; n]
     };
+    clock.lap("ratios");
     Reuse {
         boilerplate_only: evaluated.iter().filter(|e| e.boilerplate_only).count(),
         candidates: list.len(),
@@ -538,6 +529,87 @@ fn charged(me: Option<Date>, other: Option<Date>) -> bool {
 
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+、").expect("pattern compiles"));
+
+/// Wall time of each reduce stage on stderr when `WENSHAN_TIMINGS` is set
+/// (for profiling runs; never in reports).
+struct Stages(Option<std::time::Instant>);
+
+impl Stages {
+    fn new() -> Stages {
+        Stages(std::env::var_os("WENSHAN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn lap(&mut self, what: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("reduce: {what} {:.2}s", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
+}
+
+/// Verify candidate pairs (sorted by position) a block of documents at a time.
+fn verify_blocks(
+    docs: &[Meta],
+    list: &[((usize, usize), u32)],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Evaluated> {
+    let mut evaluated: Vec<Evaluated> = Vec::new();
+    let blocks = blocks(list, BLOCK_DOCS);
+    if std::env::var_os("WENSHAN_TIMINGS").is_some() {
+        eprintln!("reduce: {} blocks of at most {BLOCK_DOCS} documents", blocks.len());
+    }
+    for block in blocks {
+        let mut ids: Vec<usize> = block.iter().flat_map(|&((a, b), _)| [a, b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let prepared: Vec<Option<Prepared>> = ids
+            .par_iter()
+            .map(|&i| Some(Prepared::of(load(i)?, docs[i].hashes, frequent, opts)))
+            .collect();
+        let at = |i: usize| ids.binary_search(&i).ok().and_then(|k| prepared[k].as_ref());
+        evaluated.par_extend(block.par_iter().filter_map(|&((a, b), hamming)| {
+            let (pa, pb) = (at(a)?, at(b)?);
+            evaluate(docs, (a, b), hamming, (pa, pb), opts)
+        }));
+    }
+    evaluated
+}
+
+/// Verify given pairs (`wenshan verify`: candidates joined elsewhere) with
+/// the code `scan` uses. `frequent_sentences` are the sentence hashes found
+/// in more than [`passage::frequent_threshold`] documents of the whole
+/// collection (boilerplate of the scan). Reported pairs, sorted.
+pub fn verify_pairs(
+    docs: &[Meta],
+    pairs: &[(usize, usize)],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    frequent_sentences: FxHashSet<u64>,
+    opts: &ReuseOptions,
+) -> Vec<Found> {
+    let mut list: Vec<((usize, usize), u32)> = pairs
+        .iter()
+        .filter(|&&(a, b)| a != b)
+        .map(|&(a, b)| {
+            let (a, b) = (a.min(b), a.max(b));
+            ((a, b), (docs[a].fingerprint ^ docs[b].fingerprint).count_ones())
+        })
+        .collect();
+    list.sort_unstable();
+    list.dedup();
+    let frequent = Frequent {
+        sentences: if opts.boilerplate {
+            frequent_sentences
+        } else {
+            FxHashSet::default()
+        },
+        ..Frequent::default()
+    };
+    verify_blocks(docs, &list, load, &frequent, opts)
+        .into_iter()
+        .filter_map(|e| e.found)
+        .collect()
+}
 
 /// Consecutive runs of candidate pairs that touch at most `budget` documents each.
 fn blocks(list: &[((usize, usize), u32)], budget: usize) -> Vec<&[((usize, usize), u32)]> {

@@ -162,7 +162,7 @@ impl Kept {
 
 /// [`analyze_with`], with a bug on one odd input turned into that file's
 /// error: a batch of thousands must not die on one document.
-fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
+pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
     std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages, detector))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
@@ -213,7 +213,7 @@ pub enum ScanError {
     Walk(#[from] WalkError),
 }
 
-fn reuse_options(opts: &ScanOptions) -> ReuseOptions {
+pub(crate) fn reuse_options(opts: &ScanOptions) -> ReuseOptions {
     ReuseOptions {
         radius: opts.radius,
         thresholds: opts.thresholds,
@@ -255,6 +255,7 @@ pub fn scan_with_stats(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, ScanStats), ScanError> {
+    let started = std::time::Instant::now();
     let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).
@@ -282,6 +283,9 @@ pub fn scan_with_stats(
         })
         .collect();
     progress.finish();
+    if std::env::var_os("WENSHAN_TIMINGS").is_some() {
+        eprintln!("map: {:.2}s", started.elapsed().as_secs_f64());
+    }
 
     // Only readable documents take part in matching; `ok` maps back to entries.
     let ok: Vec<usize> = (0..entries.len()).filter(|&i| kept[i].is_ok()).collect();
@@ -297,17 +301,8 @@ pub fn scan_with_stats(
             forwards: k.forwards,
         })
         .collect();
-    let load = |k: usize| {
-        let i = ok[k];
-        let raw = read::read_file_with(&entries[i].path, &opts.limits).ok()?;
-        let norm = std::panic::catch_unwind(|| normalize(&raw)).ok()?;
-        let text = norm.text();
-        // The file must still read as it did in the map step.
-        (good(i)?.text_hash == xxh3_64(text.as_bytes())).then(|| reuse::Loaded {
-            lines: LineMap::of(&norm),
-            text,
-        })
-    };
+    // The file must still read as it did in the map step.
+    let load = |k: usize| reload(&entries[ok[k]].path, &opts.limits, good(ok[k])?.text_hash);
     let found = reuse::find_streaming(&metas, &load, &reuse_options(opts));
     let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
     for (k, r) in found.ratios.into_iter().enumerate() {
@@ -329,18 +324,7 @@ pub fn scan_with_stats(
     let pairs: Vec<PairEntry> = found
         .pairs
         .iter()
-        .map(|v| PairEntry {
-            a: entries[ok[v.a]].rel.clone(),
-            b: entries[ok[v.b]].rel.clone(),
-            hamming: v.hamming,
-            similarity: round4(v.overlap.jaccard()),
-            containment_a_in_b: round4(v.overlap.a_in_b()),
-            containment_b_in_a: round4(v.overlap.b_in_a()),
-            relation: v.relation,
-            passages: v.passages.clone(),
-            changes: v.changes.clone(),
-            shared_chars: v.shared_chars,
-        })
+        .map(|v| pair_entry(v, &entries[ok[v.a]].rel, &entries[ok[v.b]].rel))
         .collect();
     let verified = &found.pairs;
     let dates: Vec<Option<crate::document::Date>> = documents.iter().map(|d| d.date).collect();
@@ -368,6 +352,34 @@ pub fn scan_with_stats(
         families,
     };
     Ok((report, stats))
+}
+
+/// The report entry of a found pair.
+pub(crate) fn pair_entry(v: &reuse::Found, a: &str, b: &str) -> PairEntry {
+    PairEntry {
+        a: a.to_string(),
+        b: b.to_string(),
+        hamming: v.hamming,
+        similarity: round4(v.overlap.jaccard()),
+        containment_a_in_b: round4(v.overlap.a_in_b()),
+        containment_b_in_a: round4(v.overlap.b_in_a()),
+        relation: v.relation,
+        passages: v.passages.clone(),
+        changes: v.changes.clone(),
+        shared_chars: v.shared_chars,
+    }
+}
+
+/// Rebuild the normalised text of a file for verification, if it still reads
+/// as it did (`hash` of the text in the map step).
+pub(crate) fn reload(path: &Path, limits: &read::ReadLimits, hash: u64) -> Option<reuse::Loaded> {
+    let raw = read::read_file_with(path, limits).ok()?;
+    let norm = std::panic::catch_unwind(|| normalize(&raw)).ok()?;
+    let text = norm.text();
+    (hash == xxh3_64(text.as_bytes())).then(|| reuse::Loaded {
+        lines: LineMap::of(&norm),
+        text,
+    })
 }
 
 fn analyzed_entry(path: &str, a: &Analyzed) -> DocumentEntry {
