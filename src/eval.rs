@@ -520,32 +520,6 @@ pub fn labelled(corpus: &Path, opts: &ScanOptions) -> Result<String, EvalError> 
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn set(v: &[(&str, &str)]) -> PairSet {
-        v.iter().map(|(a, b)| ordered(a, b)).collect()
-    }
-
-    #[test]
-    fn score_counts_tp_fp_fn() {
-        let truth = set(&[("a", "b"), ("c", "d")]);
-        let pred = set(&[("b", "a"), ("e", "f")]);
-        let s = Score::of(&pred, &truth);
-        assert_eq!((s.tp, s.fp, s.fn_), (1, 1, 1));
-        assert_eq!(s.precision(), 0.5);
-        assert_eq!(s.recall(), 0.5);
-        assert_eq!(s.f1(), 0.5);
-    }
-
-    #[test]
-    fn doc_id_is_the_file_stem() {
-        assert_eq!(doc_id("docs/law-000006.txt"), "law-000006");
-        assert_eq!(doc_id("x"), "x");
-    }
-}
-
 /// Planted-pair recall and precision of a scan report (`wenshan gen`
 /// labels): recall per relation; precision counts a reported pair as right
 /// when both documents belong to one planted family (two reissues of one
@@ -649,4 +623,30 @@ pub fn planted(report_json: &str, labels: &Path) -> Result<String, EvalError> {
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(v: &[(&str, &str)]) -> PairSet {
+        v.iter().map(|(a, b)| ordered(a, b)).collect()
+    }
+
+    #[test]
+    fn score_counts_tp_fp_fn() {
+        let truth = set(&[("a", "b"), ("c", "d")]);
+        let pred = set(&[("b", "a"), ("e", "f")]);
+        let s = Score::of(&pred, &truth);
+        assert_eq!((s.tp, s.fp, s.fn_), (1, 1, 1));
+        assert_eq!(s.precision(), 0.5);
+        assert_eq!(s.recall(), 0.5);
+        assert_eq!(s.f1(), 0.5);
+    }
+
+    #[test]
+    fn doc_id_is_the_file_stem() {
+        assert_eq!(doc_id("docs/law-000006.txt"), "law-000006");
+        assert_eq!(doc_id("x"), "x");
+    }
 }
