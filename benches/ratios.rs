@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use wenshan::fingerprint::{weighted_simhash, Method};
 use wenshan::index::{brute_force_pairs, HammingIndex};
@@ -25,19 +25,26 @@ use wenshan::segment::Segmenter;
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Counting only while memory is measured: the timings run at full speed.
+static COUNTING: AtomicBool = AtomicBool::new(false);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        }
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        if new > l.size() {
+        if !COUNTING.load(Ordering::Relaxed) {
+        } else if new > l.size() {
             let now = LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
         } else {
@@ -147,10 +154,14 @@ fn main() {
 
     // Memory per document: peak heap during one scan above the heap before it
     // (dictionary and IDF table already loaded), over the documents scanned.
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    // LIVE counts from zero here: frees of older blocks may take it below
+    // zero (wrapping), so the peak is taken over signed values.
+    LIVE.store(1 << 60, Ordering::Relaxed);
+    PEAK.store(1 << 60, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
     let report = scan(&demo, &opts, &Silent).unwrap();
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    COUNTING.store(false, Ordering::Relaxed);
+    let peak = PEAK.load(Ordering::Relaxed) - (1 << 60);
     let docs = report.documents.len().max(1);
     let json = report.to_json().len();
     drop(report);

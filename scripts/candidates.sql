@@ -5,15 +5,16 @@
 -- Produces `candidates(a, b)` and `frequent_sentences(hash)`; the candidates are
 -- exactly the pairs `wenshan scan` verifies.
 CREATE OR REPLACE TEMP VIEW corpus AS
-  SELECT radius, frequent_threshold AS t FROM fp WHERE kind = 'corpus';
+  SELECT radius, frequent_threshold AS t, posting_threshold AS p FROM fp WHERE kind = 'corpus';
 CREATE OR REPLACE TEMP VIEW docs AS
   SELECT path, hi, lo, windows, winnowed, keys, probes FROM fp WHERE kind = 'document';
 CREATE OR REPLACE TEMP VIEW passages AS
   SELECT path, "set", hash FROM fp WHERE kind = 'passage';
--- Passage hashes in more documents than the threshold are boilerplate.
+-- Passage hashes in more documents than the threshold are boilerplate
+-- (sentences: frequent_threshold; windows and winnowed: posting_threshold).
 CREATE OR REPLACE TEMP TABLE frequent AS
   SELECT "set", hash FROM passages GROUP BY "set", hash
-  HAVING count(*) > (SELECT t FROM corpus);
+  HAVING count(*) > (SELECT CASE WHEN "set" = 'sentence' THEN t ELSE p END FROM corpus);
 CREATE OR REPLACE TEMP VIEW frequent_sentences AS
   SELECT hash FROM frequent WHERE "set" = 'sentence';
 -- 1. Simhash within the radius: a probe key of one meets a stored key of the other.

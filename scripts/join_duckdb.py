@@ -18,7 +18,7 @@ con.execute(
     "CREATE TABLE fp AS SELECT * FROM read_json(?, format = 'newline_delimited', sample_size = -1, "
     "columns = {kind: 'VARCHAR', path: 'VARCHAR', hi: 'UBIGINT', lo: 'UBIGINT', windows: 'BIGINT', "
     "winnowed: 'BIGINT', keys: 'VARCHAR[]', probes: 'VARCHAR[]', \"set\": 'VARCHAR', hash: 'VARCHAR', "
-    "documents: 'BIGINT', radius: 'BIGINT', frequent_threshold: 'BIGINT'})",
+    "documents: 'BIGINT', radius: 'BIGINT', frequent_threshold: 'BIGINT', posting_threshold: 'BIGINT'})",
     [fp],
 )
 sql = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "candidates.sql"), encoding="utf-8").read()

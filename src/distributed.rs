@@ -8,7 +8,7 @@
 //! ```text
 //! {"kind":"document","path":…,"simhash":"hex16","hi":u32,"lo":u32,"windows":n,"winnowed":n,"keys":["b:v",…],"probes":["b:v",…]}
 //! {"kind":"passage","path":…,"set":"window"|"winnowed"|"sentence","hash":"hex16"}
-//! {"kind":"corpus","documents":n,"radius":k,"blocks":m,"frequent_threshold":t}   (last)
+//! {"kind":"corpus","documents":n,"radius":k,"blocks":m,"frequent_threshold":t,"posting_threshold":p}   (last)
 //! ```
 
 use crate::index::{block_count, join_keys};
@@ -83,9 +83,10 @@ pub fn fingerprint(root: &Path, opts: &ScanOptions, out: &mut dyn Write) -> Resu
     }
     writeln!(
         out,
-        "{{\"kind\":\"corpus\",\"documents\":{readable},\"radius\":{},\"blocks\":{m},\"frequent_threshold\":{}}}",
+        "{{\"kind\":\"corpus\",\"documents\":{readable},\"radius\":{},\"blocks\":{m},\"frequent_threshold\":{},\"posting_threshold\":{}}}",
         opts.radius,
-        passage::frequent_threshold(readable)
+        passage::frequent_threshold(readable),
+        passage::posting_threshold(readable)
     )?;
     out.flush()?;
     Ok(())

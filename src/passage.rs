@@ -345,6 +345,19 @@ pub fn frequent_threshold(docs: usize) -> usize {
     10.max(docs / 100)
 }
 
+/// Longest posting list walked for candidate pairs (window and winnowed
+/// hashes): counting the pairs of a list costs its length squared, so past
+/// 100,000 documents the 1 % rule would make candidate generation grow with
+/// the square of the collection. A passage in more than a thousand documents
+/// is a formula; sentences still use [`frequent_threshold`] for boilerplate.
+/// Up to 100,099 documents this is the same threshold.
+pub const MAX_POSTING: usize = 1000;
+
+/// Document frequency above which window and winnowed hashes make no candidates.
+pub fn posting_threshold(docs: usize) -> usize {
+    frequent_threshold(docs).min(MAX_POSTING)
+}
+
 /// Hashes found in more than `threshold` documents.
 pub fn frequent<'a>(sets: impl Iterator<Item = &'a [u64]>, threshold: usize) -> FxHashSet<u64> {
     let sets: Vec<&[u64]> = sets.collect();

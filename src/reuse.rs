@@ -222,11 +222,15 @@ struct Frequent {
 }
 
 impl Frequent {
-    fn of(docs: &[Meta], threshold: usize) -> Frequent {
-        let of = |f: fn(&PassageHashes) -> &[u64]| passage::frequent(docs.iter().map(|d| f(d.hashes)), threshold);
+    fn of(docs: &[Meta]) -> Frequent {
+        let (threshold, posting) = (
+            passage::frequent_threshold(docs.len()),
+            passage::posting_threshold(docs.len()),
+        );
+        let of = |f: fn(&PassageHashes) -> &[u64], t: usize| passage::frequent(docs.iter().map(|d| f(d.hashes)), t);
         let (windows, (sentences, winnowed)) = rayon::join(
-            || of(|h| &h.windows),
-            || rayon::join(|| of(|h| &h.sentences), || of(|h| &h.winnowed)),
+            || of(|h| &h.windows, posting),
+            || rayon::join(|| of(|h| &h.sentences, threshold), || of(|h| &h.winnowed, posting)),
         );
         Frequent {
             windows,
@@ -327,9 +331,8 @@ impl Doc<'_> {
 pub fn find_streaming(docs: &[Meta], load: &(dyn Fn(usize) -> Option<Loaded> + Sync), opts: &ReuseOptions) -> Reuse {
     let n = docs.len();
     let mut clock = Stages::new();
-    let threshold = passage::frequent_threshold(n);
     let frequent = if opts.passages && opts.boilerplate {
-        Frequent::of(docs, threshold)
+        Frequent::of(docs)
     } else {
         Frequent::default()
     };
