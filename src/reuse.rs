@@ -201,10 +201,11 @@ fn candidates(docs: &[Meta], opts: &ReuseOptions, frequent: &Frequent) -> BTreeM
     if opts.passages {
         let windows: Vec<&[u64]> = docs.iter().map(|d| d.hashes.windows.as_slice()).collect();
         let winnowed: Vec<&[u64]> = docs.iter().map(|d| d.hashes.winnowed.as_slice()).collect();
-        let (by_sentences, by_winnowing) = rayon::join(
-            || passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS),
-            || passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED),
-        );
+        // One after the other (each is parallel inside): one inverted index
+        // in memory at a time.
+        let by_sentences = passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS);
+        let by_winnowing =
+            passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED);
         for (a, b) in by_sentences.into_iter().chain(by_winnowing) {
             let (a, b) = (a as usize, b as usize);
             out.entry((a, b)).or_insert_with(|| (fps[a] ^ fps[b]).count_ones());
@@ -228,10 +229,10 @@ impl Frequent {
             passage::posting_threshold(docs.len()),
         );
         let of = |f: fn(&PassageHashes) -> &[u64], t: usize| passage::frequent(docs.iter().map(|d| f(d.hashes)), t);
-        let (windows, (sentences, winnowed)) = rayon::join(
-            || of(|h| &h.windows, posting),
-            || rayon::join(|| of(|h| &h.sentences, threshold), || of(|h| &h.winnowed, posting)),
-        );
+        // One set at a time (each sorts in parallel): one copy of the hashes in memory.
+        let windows = of(|h| &h.windows, posting);
+        let sentences = of(|h| &h.sentences, threshold);
+        let winnowed = of(|h| &h.winnowed, posting);
         Frequent {
             windows,
             sentences,
