@@ -212,7 +212,10 @@ pub fn verify(
     };
     let found = reuse::verify_pairs(&metas, &wanted, &load, frequent, &reuse_options(opts));
     Ok(found
-        .iter()
-        .map(|f| pair_entry(f, metas[f.a].name, metas[f.b].name))
+        .into_iter()
+        .map(|f| {
+            let (a, b) = (metas[f.a].name, metas[f.b].name);
+            pair_entry(f, a, b)
+        })
         .collect())
 }

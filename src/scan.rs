@@ -321,14 +321,17 @@ pub fn scan_with_stats(
             Err(why) => document_entry(&e.rel, &Err(why)),
         })
         .collect();
+    let links: Vec<(usize, usize)> = found.pairs.iter().map(|v| (ok[v.a], ok[v.b])).collect();
+    // Moved, not copied: at a million documents the passages of the pairs are gigabytes.
     let pairs: Vec<PairEntry> = found
         .pairs
-        .iter()
-        .map(|v| pair_entry(v, &entries[ok[v.a]].rel, &entries[ok[v.b]].rel))
+        .into_iter()
+        .map(|v| {
+            let (a, b) = (ok[v.a], ok[v.b]);
+            pair_entry(v, &entries[a].rel, &entries[b].rel)
+        })
         .collect();
-    let verified = &found.pairs;
     let dates: Vec<Option<crate::document::Date>> = documents.iter().map(|d| d.date).collect();
-    let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
     let families = cluster::families(entries.len(), &links, |i| dates[i], |i| entries[i].rel.clone())
         .into_iter()
         .map(|members| {
@@ -355,7 +358,7 @@ pub fn scan_with_stats(
 }
 
 /// The report entry of a found pair.
-pub(crate) fn pair_entry(v: &reuse::Found, a: &str, b: &str) -> PairEntry {
+pub(crate) fn pair_entry(v: reuse::Found, a: &str, b: &str) -> PairEntry {
     PairEntry {
         a: a.to_string(),
         b: b.to_string(),
@@ -364,8 +367,8 @@ pub(crate) fn pair_entry(v: &reuse::Found, a: &str, b: &str) -> PairEntry {
         containment_a_in_b: round4(v.overlap.a_in_b()),
         containment_b_in_a: round4(v.overlap.b_in_a()),
         relation: v.relation,
-        passages: v.passages.clone(),
-        changes: v.changes.clone(),
+        passages: v.passages,
+        changes: v.changes,
         shared_chars: v.shared_chars,
     }
 }
