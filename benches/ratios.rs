@@ -3,18 +3,59 @@
 //! * whole scan vs jieba segmentation alone, same documents (goal ≥ 0.8×);
 //! * the Hamming index vs brute force at 1k, 10k and 50k fingerprints (goal ≥ 20× at 50k);
 //! * our weighted simhash vs the `simhash` crate on the same tokens;
-//! * the scan with passages vs `--no-passages` (goal ≤ 2×).
+//! * the scan with passages vs `--no-passages` (goal ≤ 2×);
+//! * memory per document: the peak heap of a scan over the corpus, per document
+//!   (a counting allocator; the texts are not kept, so this is the index, the
+//!   report entries and one block of verification texts).
 //!
 //! Run with `cargo bench --bench ratios`. Each figure is the median of several rounds.
 
 use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use wenshan::fingerprint::{weighted_simhash, Method};
 use wenshan::index::{brute_force_pairs, HammingIndex};
 use wenshan::scan::{scan, ScanOptions, Silent};
 use wenshan::segment::Segmenter;
+
+/// Counts live and peak heap bytes (for memory per document).
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Counting only while memory is measured: the timings run at full speed.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        }
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        if !COUNTING.load(Ordering::Relaxed) {
+        } else if new > l.size() {
+            let now = LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        } else {
+            LIVE.fetch_sub(l.size() - new, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 fn median(mut f: impl FnMut(), rounds: usize) -> Duration {
     let mut times: Vec<Duration> = (0..rounds)
@@ -109,6 +150,27 @@ fn main() {
     println!(
         "scan with passages vs document level only: {:.2}× the time (goal ≤ 2×)",
         with[3].as_secs_f64() / without[3].as_secs_f64()
+    );
+
+    // Memory per document: peak heap during one scan above the heap before it
+    // (dictionary and IDF table already loaded), over the documents scanned.
+    // LIVE counts from zero here: frees of older blocks may take it below
+    // zero (wrapping), so the peak is taken over signed values.
+    LIVE.store(1 << 60, Ordering::Relaxed);
+    PEAK.store(1 << 60, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let report = scan(&demo, &opts, &Silent).unwrap();
+    COUNTING.store(false, Ordering::Relaxed);
+    let peak = PEAK.load(Ordering::Relaxed) - (1 << 60);
+    let docs = report.documents.len().max(1);
+    let json = report.to_json().len();
+    drop(report);
+    println!(
+        "memory per document: {:.1} KiB peak heap of a scan ({} documents, {:.1} MiB; report JSON {:.1} KiB per document, written streamed)",
+        peak as f64 / docs as f64 / 1024.0,
+        docs,
+        peak as f64 / 1048576.0,
+        json as f64 / docs as f64 / 1024.0
     );
 
     let tokens: Vec<Vec<&str>> = texts.iter().map(|t| seg.content_tokens(t)).collect();

@@ -94,6 +94,26 @@ fn binomial(n: u32, k: u32) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }
 
+/// The multi-index keys of one fingerprint for an equality join elsewhere
+/// (`wenshan fingerprint`): `m` stored keys `"block:value"`, and the probe
+/// keys (every value within the probe radius ⌊k/m⌋ of each block). Two
+/// fingerprints within `radius` bits share a probe key of one with a stored
+/// key of the other, in at least one block; `m` = [`block_count`]`(radius, n)`.
+pub fn join_keys(fp: u64, radius: u32, m: u32) -> (Vec<String>, Vec<String>) {
+    let blocks = layout(m.clamp(2, 64));
+    let r = radius.min(63) / blocks.len() as u32;
+    let mut keys = Vec::with_capacity(blocks.len());
+    let mut probes = Vec::new();
+    let mut near = Vec::new();
+    for (i, &blk) in blocks.iter().enumerate() {
+        let v = block_value(fp, blk);
+        keys.push(format!("{i}:{v}"));
+        neighbours(v, blk.1, r, &mut near);
+        probes.extend(near.iter().map(|n| format!("{i}:{n}")));
+    }
+    (keys, probes)
+}
+
 /// Cut 64 bits into `m` blocks as equal as possible.
 fn layout(m: u32) -> Vec<(u32, u32)> {
     let mut out = Vec::with_capacity(m as usize);

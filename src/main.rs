@@ -40,6 +40,48 @@ enum Command {
     Check(CheckArgs),
     /// List the disguised-issuance rules (WH0xx find, WH1xx exempt).
     Rules,
+    /// Write a synthetic benchmark corpus with planted duplicates (labels.jsonl).
+    Gen {
+        /// Number of documents.
+        #[arg(long)]
+        docs: usize,
+        /// Output folder (one subfolder per 1000 documents).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Export fingerprints for a distributed join: per document its simhash and
+    /// multi-index block keys, per passage its hash (JSON lines).
+    Fingerprint {
+        /// Folder to fingerprint.
+        path: PathBuf,
+        /// Output format (jsonl only).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl"])]
+        format: String,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
+    /// Verify candidate pairs (jsonl {"a","b"}, paths relative to --docs) as `scan` does.
+    Verify {
+        #[arg(long)]
+        pairs: PathBuf,
+        /// The folder the paths are relative to.
+        #[arg(long, default_value = ".")]
+        docs: PathBuf,
+        /// Frequent sentence hashes (jsonl {"hash"}) of the whole collection;
+        /// without it every document under --docs is read to count them.
+        #[arg(long)]
+        frequent: Option<PathBuf>,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        matching: Matching,
+    },
     /// Print a rule's documentation, e.g. `wenshan explain WH003`.
     Explain {
         /// Rule code.
@@ -310,6 +352,17 @@ enum EvalCommand {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Planted-pair recall and precision of a scan (labels from `wenshan gen`).
+    Planted {
+        /// A JSON report of the corpus (`scan --format json -o FILE`); without it the corpus is scanned.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// The corpus folder (scanned when no --report is given).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        #[arg(long)]
+        labels: PathBuf,
+    },
     /// Reissue recall and same-topic false positives on labelled corpora
     /// (labels.jsonl in the corpora/demo format).
     Reuse {
@@ -369,6 +422,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             opts.white_header = !args.no_white_header;
             let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
+            if let (Format::Json, Some(path)) = (args.format, &args.output) {
+                // Streamed: a report of a million documents is gigabytes of JSON.
+                wenshan::output::write_atomic_with(path, |w| report.write_json(w))
+                    .with_context(|| format!("无法写入报告 {}", path.display()))?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let text = match args.format {
                 Format::Json => report.to_json(),
                 Format::Terminal => report.to_terminal(),
@@ -407,6 +466,60 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Archive(cmd) => archive(cmd)?,
         Command::Check(args) => return check(args),
+        Command::Gen { docs, out, seed } => {
+            let planted =
+                wenshan::gen::generate(&out, docs, seed).with_context(|| format!("无法写入语料 {}", out.display()))?;
+            eprintln!("{docs} documents, {planted} planted pairs → {}", out.display());
+        }
+        Command::Eval(EvalCommand::Planted { report, docs, labels }) => {
+            let json = match (report, docs) {
+                (Some(r), _) => std::fs::read_to_string(&r).with_context(|| format!("无法读取 {}", r.display()))?,
+                (None, Some(d)) => wenshan::scan::scan(&d, &ScanOptions::default(), &Bar::new())?.to_json(),
+                (None, None) => anyhow::bail!("需要 --report 或 --docs"),
+            };
+            print!("{}", wenshan::eval::planted(&json, &labels)?);
+        }
+        Command::Fingerprint {
+            path,
+            format: _,
+            output,
+            matching,
+        } => {
+            let opts = matching.options();
+            match output {
+                Some(file) => {
+                    let f = std::fs::File::create(&file).with_context(|| format!("无法写入 {}", file.display()))?;
+                    wenshan::distributed::fingerprint(&path, &opts, &mut std::io::BufWriter::new(f))?;
+                }
+                None => wenshan::distributed::fingerprint(
+                    &path,
+                    &opts,
+                    &mut std::io::BufWriter::new(std::io::stdout().lock()),
+                )?,
+            }
+        }
+        Command::Verify {
+            pairs,
+            docs,
+            frequent,
+            output,
+            matching,
+        } => {
+            let read = |p: &PathBuf| std::fs::read_to_string(p).with_context(|| format!("无法读取 {}", p.display()));
+            let pairs = wenshan::distributed::read_pairs(&read(&pairs)?)?;
+            let frequent = match frequent {
+                Some(f) => Some(wenshan::distributed::read_hashes(&read(&f)?)?),
+                None => None,
+            };
+            let found = wenshan::distributed::verify(&docs, &pairs, frequent, &matching.options())?;
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "pairs": found }))?;
+            text.push('\n');
+            match output {
+                Some(path) => wenshan::output::write_atomic(&path, text.as_bytes())
+                    .with_context(|| format!("无法写入 {}", path.display()))?,
+                None => print!("{text}"),
+            }
+        }
         Command::Rules => print!("{}", wenshan::rules::listing()),
         Command::Explain { code } => match wenshan::rules::rule(&code) {
             Some(doc) => print!("{}", wenshan::rules::explain(doc)),

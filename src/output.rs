@@ -20,6 +20,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// [`write_atomic`], with the content streamed by `write` (a large JSON
+/// report is never held whole in memory).
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut out = io::BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = File::create(tmp)?;
     file.write_all(bytes)?;

@@ -18,6 +18,7 @@ use crate::boilerplate;
 use crate::normalize::is_letter_number_mark;
 use crate::reissue::{self, ChangeList, Token};
 use crate::report::Change;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
 
@@ -344,19 +345,29 @@ pub fn frequent_threshold(docs: usize) -> usize {
     10.max(docs / 100)
 }
 
+/// Longest posting list walked for candidate pairs (window and winnowed
+/// hashes): counting the pairs of a list costs its length squared, so past
+/// 100,000 documents the 1 % rule would make candidate generation grow with
+/// the square of the collection. A passage in more than a thousand documents
+/// is a formula; sentences still use [`frequent_threshold`] for boilerplate.
+/// Up to 100,099 documents this is the same threshold.
+pub const MAX_POSTING: usize = 1000;
+
+/// Document frequency above which window and winnowed hashes make no candidates.
+pub fn posting_threshold(docs: usize) -> usize {
+    frequent_threshold(docs).min(MAX_POSTING)
+}
+
 /// Hashes found in more than `threshold` documents.
 pub fn frequent<'a>(sets: impl Iterator<Item = &'a [u64]>, threshold: usize) -> FxHashSet<u64> {
-    let sets: Vec<&[u64]> = sets.collect();
-    let total = sets.iter().map(|s| s.len()).sum();
-    let mut df: FxHashMap<u64, u32> = FxHashMap::with_capacity_and_hasher(total, Default::default());
-    for set in sets {
-        for &h in set {
-            *df.entry(h).or_default() += 1;
-        }
-    }
-    df.into_iter()
-        .filter(|&(_, n)| n as usize > threshold)
-        .map(|(h, _)| h)
+    // Sorted, then counted by runs: 8 bytes a hash where a count map took
+    // about 18, and most hashes occur once (at a million documents this was
+    // the peak of the scan).
+    let mut all: Vec<u64> = sets.flatten().copied().collect();
+    all.par_sort_unstable();
+    all.chunk_by(|x, y| x == y)
+        .filter(|run| run.len() > threshold)
+        .map(|run| run[0])
         .collect()
 }
 
@@ -383,7 +394,7 @@ pub fn candidate_pairs_relative(
 fn candidate_pairs_by(
     windows: &[&[u64]],
     frequent: &FxHashSet<u64>,
-    keep: impl Fn(u32, u32, u32) -> bool,
+    keep: impl Fn(u32, u32, u32) -> bool + Sync,
 ) -> Vec<(u32, u32)> {
     // The inverted index as one sorted list of (hash, document): no
     // allocation per posting list, and documents ascend within a hash.
@@ -392,22 +403,30 @@ fn candidate_pairs_by(
     for (d, set) in windows.iter().enumerate() {
         postings.extend(set.iter().filter(|h| !frequent.contains(h)).map(|&h| (h, d as u32)));
     }
-    postings.sort_unstable();
-    let mut shared: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for group in postings.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
-        for (i, &(_, a)) in group.iter().enumerate() {
-            for &(_, b) in &group[i + 1..] {
-                *shared.entry((a, b)).or_default() += 1;
+    postings.par_sort_unstable();
+    // Each document counts the later documents it shares hashes with, in a
+    // map of its own: no map of every pair sharing one hash (which grows with
+    // the square of the posting lists), and documents run in parallel.
+    let per_doc: Vec<Vec<(u32, u32)>> = (0..windows.len() as u32)
+        .into_par_iter()
+        .map_init(FxHashMap::<u32, u32>::default, |shared, a| {
+            shared.clear();
+            for &h in windows[a as usize] {
+                let from = postings.partition_point(|&p| p <= (h, a));
+                for &(_, b) in postings[from..].iter().take_while(|p| p.0 == h) {
+                    *shared.entry(b).or_default() += 1;
+                }
             }
-        }
-    }
-    let mut out: Vec<(u32, u32)> = shared
-        .into_iter()
-        .filter(|&((a, b), n)| keep(a, b, n))
-        .map(|(p, _)| p)
+            let mut mine: Vec<(u32, u32)> = shared
+                .iter()
+                .filter(|&(&b, &n)| keep(a, b, n))
+                .map(|(&b, _)| (a, b))
+                .collect();
+            mine.sort_unstable();
+            mine
+        })
         .collect();
-    out.sort_unstable();
-    out
+    per_doc.concat()
 }
 
 /// An exact run of the masked keys: A[a..a+len] == B[b..b+len].

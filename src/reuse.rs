@@ -17,7 +17,6 @@ use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use rayon::prelude::*;
 use regex::Regex;
 use rustc_hash::FxHashSet;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -97,6 +96,30 @@ pub struct Doc<'a> {
     pub forwards: bool,
 }
 
+/// What candidate generation keeps of a document: fingerprints and
+/// metadata, never the text (the streaming reduce re-reads texts on demand).
+#[derive(Debug, Clone, Copy)]
+pub struct Meta<'a> {
+    pub name: &'a str,
+    pub fingerprint: u64,
+    pub hashes: &'a PassageHashes,
+    pub date: Option<Date>,
+    pub forwards: bool,
+}
+
+/// A document's text rebuilt for verification: the normalised text and its
+/// line map (the masked key is rebuilt from the text).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub text: String,
+    pub lines: LineMap,
+}
+
+/// Most documents whose texts are in memory at once in the streaming reduce
+/// (about 35 KB each while prepared): candidate pairs, in order, are cut
+/// into blocks that touch at most this many documents.
+pub const BLOCK_DOCS: usize = 8192;
+
 /// Settings of the reduce step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReuseOptions {
@@ -168,7 +191,7 @@ fn relate_masked(masked: &Overlap, changed: bool, t: &Thresholds) -> Option<Rela
 }
 
 /// Candidate pairs with their Hamming distance, from both indexes, sorted.
-fn candidates(docs: &[Doc], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMap<(usize, usize), u32> {
+fn candidates(docs: &[Meta], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMap<(usize, usize), u32> {
     let fps: Vec<u64> = docs.iter().map(|d| d.fingerprint).collect();
     let mut out: BTreeMap<(usize, usize), u32> = HammingIndex::build(&fps, opts.radius)
         .all_pairs()
@@ -178,10 +201,11 @@ fn candidates(docs: &[Doc], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMa
     if opts.passages {
         let windows: Vec<&[u64]> = docs.iter().map(|d| d.hashes.windows.as_slice()).collect();
         let winnowed: Vec<&[u64]> = docs.iter().map(|d| d.hashes.winnowed.as_slice()).collect();
-        let (by_sentences, by_winnowing) = rayon::join(
-            || passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS),
-            || passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED),
-        );
+        // One after the other (each is parallel inside): one inverted index
+        // in memory at a time.
+        let by_sentences = passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS);
+        let by_winnowing =
+            passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED);
         for (a, b) in by_sentences.into_iter().chain(by_winnowing) {
             let (a, b) = (a as usize, b as usize);
             out.entry((a, b)).or_insert_with(|| (fps[a] ^ fps[b]).count_ones());
@@ -190,8 +214,7 @@ fn candidates(docs: &[Doc], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMa
     out
 }
 
-/// Passage fingerprints found in too many documents of the scan (for
-/// `check`, of the archive and the draft: looked up in the archive's index).
+/// Passage fingerprints found in too many documents of the scan.
 #[derive(Debug, Default)]
 pub struct Frequent {
     pub windows: FxHashSet<u64>,
@@ -200,12 +223,16 @@ pub struct Frequent {
 }
 
 impl Frequent {
-    pub fn of(docs: &[Doc], threshold: usize) -> Frequent {
-        let of = |f: fn(&PassageHashes) -> &[u64]| passage::frequent(docs.iter().map(|d| f(d.hashes)), threshold);
-        let (windows, (sentences, winnowed)) = rayon::join(
-            || of(|h| &h.windows),
-            || rayon::join(|| of(|h| &h.sentences), || of(|h| &h.winnowed)),
+    fn of(docs: &[Meta]) -> Frequent {
+        let (threshold, posting) = (
+            passage::frequent_threshold(docs.len()),
+            passage::posting_threshold(docs.len()),
         );
+        let of = |f: fn(&PassageHashes) -> &[u64], t: usize| passage::frequent(docs.iter().map(|d| f(d.hashes)), t);
+        // One set at a time (each sorts in parallel): one copy of the hashes in memory.
+        let windows = of(|h| &h.windows, posting);
+        let sentences = of(|h| &h.sentences, threshold);
+        let winnowed = of(|h| &h.winnowed, posting);
         Frequent {
             windows,
             sentences,
@@ -214,17 +241,41 @@ impl Frequent {
     }
 }
 
-/// Per document, what verification needs; built only for candidates.
-struct Prepared<'a> {
+/// Per document, what verification needs; built only for candidates, one
+/// block of candidate pairs at a time.
+struct Prepared {
     raw: Shingles,
     /// Shingles of the masked key without boilerplate: only for pairs whose
     /// alignment found changed tokens, so built on first use.
     masked: std::sync::OnceLock<Shingles>,
-    /// Borrowed unless frequent sentences had to be marked in a copy.
-    keyed: std::borrow::Cow<'a, Keyed>,
+    keyed: Keyed,
+    text: String,
+    lines: LineMap,
 }
 
-impl Prepared<'_> {
+impl Prepared {
+    fn of(loaded: Loaded, hashes: &PassageHashes, frequent: &Frequent, opts: &ReuseOptions) -> Prepared {
+        let raw = Shingles::of(&comparison_key(&loaded.text));
+        let keyed = if !opts.passages {
+            Keyed::default()
+        } else if !opts.boilerplate {
+            Keyed::of_without_boilerplate(&loaded.text)
+        } else {
+            let mut k = Keyed::of(&loaded.text);
+            if hashes.sentences.iter().any(|h| frequent.sentences.contains(h)) {
+                k.mark_frequent(&frequent.sentences);
+            }
+            k
+        };
+        Prepared {
+            raw,
+            masked: std::sync::OnceLock::new(),
+            keyed,
+            text: loaded.text,
+            lines: loaded.lines,
+        }
+    }
+
     fn masked(&self) -> &Shingles {
         self.masked.get_or_init(|| Shingles::of(&self.keyed.masked_substance()))
     }
@@ -240,96 +291,73 @@ struct Evaluated {
     boilerplate_only: bool,
 }
 
-/// Find every pair that shares text, and the ratios.
+/// Find every pair that shares text, and the ratios, with every text in memory.
 pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
+    let metas: Vec<Meta> = docs.iter().map(Doc::meta).collect();
+    let load = |i: usize| {
+        Some(Loaded {
+            text: docs[i].text.to_string(),
+            lines: docs[i].lines.clone(),
+        })
+    };
+    let mut found = find_streaming(&metas, &load, opts);
+    if opts.passages {
+        for (r, d) in found.ratios.iter_mut().zip(docs) {
+            r.get_or_insert_with(|| doc_ratios(d.text, &[], |_| String::new()));
+        }
+    }
+    found
+}
+
+impl Doc<'_> {
+    fn meta(&self) -> Meta<'_> {
+        Meta {
+            name: self.name,
+            fingerprint: self.fingerprint,
+            hashes: self.hashes,
+            date: self.date,
+            forwards: self.forwards,
+        }
+    }
+}
+
+/// Find every pair that shares text, and the ratios, holding only the
+/// fingerprints: candidate pairs are verified a block at a time on texts
+/// that `load` rebuilds (and that are dropped after the block), in the same
+/// order and with the same code as when every text is in memory. Documents
+/// that `load` cannot rebuild (a file changed or removed since) take part in
+/// no pair. With passages, `ratios` are `None` for documents charged with no
+/// copy: their ratios are [`doc_ratios`] with no source, which the caller
+/// computes while it has the text.
+pub fn find_streaming(docs: &[Meta], load: &(dyn Fn(usize) -> Option<Loaded> + Sync), opts: &ReuseOptions) -> Reuse {
     let n = docs.len();
-    let threshold = passage::frequent_threshold(n);
+    let mut clock = Stages::new();
     let frequent = if opts.passages && opts.boilerplate {
-        Frequent::of(docs, threshold)
+        Frequent::of(docs)
     } else {
         Frequent::default()
     };
-    let cands = candidates(docs, opts, &frequent);
-    let candidates = cands.len();
-    let evaluated = evaluate_pairs(docs, cands, &frequent, opts);
+    clock.lap("frequent passages");
+    let list: Vec<((usize, usize), u32)> = candidates(docs, opts, &frequent).into_iter().collect();
+    clock.lap(&format!("candidates ({})", list.len()));
+    let evaluated = verify_blocks(docs, &list, load, &frequent, opts);
+    clock.lap("verify and align");
     let ratios = if opts.passages {
-        ratios(docs, &evaluated)
+        ratios(docs, &evaluated, load)
     } else {
         vec![None; n]
     };
+    clock.lap("ratios");
     Reuse {
         boilerplate_only: evaluated.iter().filter(|e| e.boilerplate_only).count(),
-        candidates,
+        candidates: list.len(),
         pairs: evaluated.into_iter().filter_map(|e| e.found).collect(),
         ratios,
     }
 }
 
-/// Verify and relate the candidate pairs `cands` (with their Hamming
-/// distance), `frequent` being the scan's boilerplate fingerprints.
-fn evaluate_pairs(
-    docs: &[Doc],
-    cands: BTreeMap<(usize, usize), u32>,
-    frequent: &Frequent,
-    opts: &ReuseOptions,
-) -> Vec<Evaluated> {
-    let n = docs.len();
-    let mut needed = vec![false; n];
-    for &(a, b) in cands.keys() {
-        needed[a] = true;
-        needed[b] = true;
-    }
-    let prepared: Vec<Option<Prepared>> = docs
-        .par_iter()
-        .zip(needed.par_iter())
-        .map(|(d, &need)| {
-            need.then(|| {
-                let raw = Shingles::of(&comparison_key(d.text));
-                let keyed = if !opts.passages {
-                    Cow::Owned(Keyed::default())
-                } else if !opts.boilerplate {
-                    Cow::Owned(Keyed::of_without_boilerplate(d.text))
-                } else if d.hashes.sentences.iter().any(|h| frequent.sentences.contains(h)) {
-                    let mut k = d.keyed.clone();
-                    k.mark_frequent(&frequent.sentences);
-                    Cow::Owned(k)
-                } else {
-                    Cow::Borrowed(d.keyed)
-                };
-                Prepared {
-                    raw,
-                    masked: std::sync::OnceLock::new(),
-                    keyed,
-                }
-            })
-        })
-        .collect();
-    let list: Vec<((usize, usize), u32)> = cands.into_iter().collect();
-    list.par_iter()
-        .filter_map(|&((a, b), hamming)| {
-            let (pa, pb) = (prepared[a].as_ref()?, prepared[b].as_ref()?);
-            evaluate(docs, (a, b), hamming, (pa, pb), opts)
-        })
-        .collect()
-}
-
-/// The reported pairs among `cands` only: what `check` uses, with the
-/// candidates it found in the archive's indexes and the frequent
-/// fingerprints of archive ∪ draft. The same verification as [`find`].
-pub fn find_among(
-    docs: &[Doc],
-    cands: BTreeMap<(usize, usize), u32>,
-    frequent: &Frequent,
-    opts: &ReuseOptions,
-) -> Vec<Found> {
-    evaluate_pairs(docs, cands, frequent, opts)
-        .into_iter()
-        .filter_map(|e| e.found)
-        .collect()
-}
-
 fn evaluate(
-    docs: &[Doc],
+    docs: &[Meta],
     (a, b): (usize, usize),
     hamming: u32,
     (pa, pb): (&Prepared, &Prepared),
@@ -372,8 +400,8 @@ fn evaluate(
     let relation = relate(&raw, &masked, changed, fwd, t).or_else(|| relate_masked(&masked, changed, t));
     let boilerplate_only = relation.is_some_and(|r| r != Relation::Exact) && !substantive(&al, pa, pb, t);
     let relation = relation.filter(|_| !boilerplate_only);
-    let chars_a: Vec<char> = docs[a].text.chars().collect();
-    let chars_b: Vec<char> = docs[b].text.chars().collect();
+    let chars_a: Vec<char> = pa.text.chars().collect();
+    let chars_b: Vec<char> = pb.text.chars().collect();
     let spans: Vec<(Span, Span)> = al
         .passages
         .iter()
@@ -393,8 +421,8 @@ fn evaluate(
         hamming,
         overlap: raw,
         relation,
-        shared_chars: covered_chars(docs[a].text, &cover.0),
-        passages: passage_entries(&spans, (&chars_a, &chars_b), (&docs[a], &docs[b])),
+        shared_chars: covered_chars(&pa.text, &cover.0),
+        passages: passage_entries(&spans, (&chars_a, &chars_b), (&pa.lines, &pb.lines)),
         changes: al.changes.clone(),
     });
     Some(Evaluated {
@@ -419,7 +447,7 @@ fn substantive(al: &Alignment, pa: &Prepared, pb: &Prepared, t: &Thresholds) -> 
 fn passage_entries(
     spans: &[(Span, Span)],
     (chars_a, chars_b): (&[char], &[char]),
-    (da, db): (&Doc, &Doc),
+    (la, lb): (&LineMap, &LineMap),
 ) -> Vec<PassageEntry> {
     spans
         .iter()
@@ -431,8 +459,8 @@ fn passage_entries(
                 a_end,
                 b_start,
                 b_end,
-                a_line: da.lines.line_of(a_start),
-                b_line: db.lines.line_of(b_start),
+                a_line: la.line_of(a_start),
+                b_line: lb.line_of(b_start),
                 diff: char_diff(&text, &other),
                 text,
             }
@@ -506,8 +534,147 @@ fn charged(me: Option<Date>, other: Option<Date>) -> bool {
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+、").expect("pattern compiles"));
 
-/// The ratios of every document from the aligned pairs.
-fn ratios(docs: &[Doc], evaluated: &[Evaluated]) -> Vec<Option<Ratios>> {
+/// Wall time of each reduce stage on stderr when `WENSHAN_TIMINGS` is set
+/// (for profiling runs; never in reports).
+struct Stages(Option<std::time::Instant>);
+
+impl Stages {
+    fn new() -> Stages {
+        Stages(std::env::var_os("WENSHAN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn lap(&mut self, what: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("reduce: {what} {:.2}s", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
+}
+
+/// Verify candidate pairs (sorted by position) a block of documents at a time.
+fn verify_blocks(
+    docs: &[Meta],
+    list: &[((usize, usize), u32)],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Evaluated> {
+    let mut evaluated: Vec<Evaluated> = Vec::new();
+    let blocks = blocks(list, BLOCK_DOCS);
+    if std::env::var_os("WENSHAN_TIMINGS").is_some() {
+        eprintln!("reduce: {} blocks of at most {BLOCK_DOCS} documents", blocks.len());
+    }
+    for block in blocks {
+        let mut ids: Vec<usize> = block.iter().flat_map(|&((a, b), _)| [a, b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let prepared: Vec<Option<Prepared>> = ids
+            .par_iter()
+            .map(|&i| Some(Prepared::of(load(i)?, docs[i].hashes, frequent, opts)))
+            .collect();
+        let at = |i: usize| ids.binary_search(&i).ok().and_then(|k| prepared[k].as_ref());
+        evaluated.par_extend(block.par_iter().filter_map(|&((a, b), hamming)| {
+            let (pa, pb) = (at(a)?, at(b)?);
+            evaluate(docs, (a, b), hamming, (pa, pb), opts)
+        }));
+    }
+    evaluated
+}
+
+/// Verify given pairs (`wenshan verify`: candidates joined elsewhere) with
+/// the code `scan` uses. `frequent_sentences` are the sentence hashes found
+/// in more than [`passage::frequent_threshold`] documents of the whole
+/// collection (boilerplate of the scan). Reported pairs, sorted.
+pub fn verify_pairs(
+    docs: &[Meta],
+    pairs: &[(usize, usize)],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    frequent_sentences: FxHashSet<u64>,
+    opts: &ReuseOptions,
+) -> Vec<Found> {
+    let mut list: Vec<((usize, usize), u32)> = pairs
+        .iter()
+        .filter(|&&(a, b)| a != b)
+        .map(|&(a, b)| {
+            let (a, b) = (a.min(b), a.max(b));
+            ((a, b), (docs[a].fingerprint ^ docs[b].fingerprint).count_ones())
+        })
+        .collect();
+    list.sort_unstable();
+    list.dedup();
+    let frequent = Frequent {
+        sentences: if opts.boilerplate {
+            frequent_sentences
+        } else {
+            FxHashSet::default()
+        },
+        ..Frequent::default()
+    };
+    verify_blocks(docs, &list, load, &frequent, opts)
+        .into_iter()
+        .filter_map(|e| e.found)
+        .collect()
+}
+
+/// The reported pairs among `cands` only: what `check` uses, with the
+/// candidates it found in the archive's indexes and the frequent
+/// fingerprints of archive ∪ draft. The same verification as [`find`].
+pub fn find_among(
+    docs: &[Doc],
+    cands: BTreeMap<(usize, usize), u32>,
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Found> {
+    let metas: Vec<Meta> = docs
+        .iter()
+        .map(|d| Meta {
+            name: d.name,
+            fingerprint: d.fingerprint,
+            hashes: d.hashes,
+            date: d.date,
+            forwards: d.forwards,
+        })
+        .collect();
+    let load = |i: usize| {
+        docs.get(i).map(|d| Loaded {
+            text: d.text.to_string(),
+            lines: d.lines.clone(),
+        })
+    };
+    let list: Vec<((usize, usize), u32)> = cands.into_iter().collect();
+    verify_blocks(&metas, &list, &load, frequent, opts)
+        .into_iter()
+        .filter_map(|e| e.found)
+        .collect()
+}
+
+/// Consecutive runs of candidate pairs that touch at most `budget` documents each.
+fn blocks(list: &[((usize, usize), u32)], budget: usize) -> Vec<&[((usize, usize), u32)]> {
+    let mut out = Vec::new();
+    let mut seen: FxHashSet<usize> = FxHashSet::default();
+    let mut start = 0;
+    for (i, &((a, b), _)) in list.iter().enumerate() {
+        let new = usize::from(!seen.contains(&a)) + usize::from(!seen.contains(&b));
+        if seen.len() + new > budget && i > start {
+            out.push(&list[start..i]);
+            start = i;
+            seen.clear();
+        }
+        seen.insert(a);
+        seen.insert(b);
+    }
+    if start < list.len() {
+        out.push(&list[start..]);
+    }
+    out
+}
+
+/// The ratios of every document charged in a pair, from the aligned pairs;
+/// `None` for the others. Texts are rebuilt a block at a time.
+fn ratios(
+    docs: &[Meta],
+    evaluated: &[Evaluated],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+) -> Vec<Option<Ratios>> {
     // Per document: (other document, spans, forwarding?) for every pair it is charged in.
     let mut sources: Vec<Vec<Source>> = vec![Vec::new(); docs.len()];
     for e in evaluated {
@@ -528,10 +695,21 @@ fn ratios(docs: &[Doc], evaluated: &[Evaluated]) -> Vec<Option<Ratios>> {
             });
         }
     }
-    docs.par_iter()
-        .zip(sources.par_iter())
-        .map(|(d, src)| Some(doc_ratios(d.text, src, |o| docs[o].name.to_string())))
-        .collect()
+    let charged: Vec<usize> = (0..docs.len()).filter(|&i| !sources[i].is_empty()).collect();
+    let mut out: Vec<Option<Ratios>> = vec![None; docs.len()];
+    for block in charged.chunks(BLOCK_DOCS) {
+        let done: Vec<(usize, Option<Ratios>)> = block
+            .par_iter()
+            .map(|&i| {
+                let r = load(i).map(|l| doc_ratios(&l.text, &sources[i], |o| docs[o].name.to_string()));
+                (i, r)
+            })
+            .collect();
+        for (i, r) in done {
+            out[i] = r;
+        }
+    }
+    out
 }
 
 /// Ratios of one document from the spans other documents share with it.

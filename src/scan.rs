@@ -24,6 +24,7 @@ use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use crate::walk::{walk, WalkError};
 use rayon::prelude::*;
 use std::path::Path;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Settings of a scan. The defaults are the ones measured in the README.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -126,9 +127,42 @@ pub fn analyze_with(raw: &str, method: Method, passages: bool, detector: Option<
     }
 }
 
+/// What the scan keeps of an analysed document until the report: its report
+/// entry (with the ratios it has when nothing is copied into it) and what
+/// candidate generation needs. No text: memory grows with the index only.
+struct Kept {
+    entry: DocumentEntry,
+    hashes: PassageHashes,
+    forwards: bool,
+    /// xxh3 of the normalised text: a re-read must find the same text.
+    text_hash: u64,
+}
+
+impl Kept {
+    fn of(path: &str, a: Analyzed, passages: bool) -> Kept {
+        let ratios = passages.then(|| reuse::doc_ratios(&a.text, &[], |_| String::new()));
+        let text_hash = xxh3_64(a.text.as_bytes());
+        let entry = DocumentEntry {
+            ratios,
+            ..analyzed_entry(path, &a)
+        };
+        let mut hashes = a.passage_hashes;
+        hashes.windows.shrink_to_fit();
+        hashes.sentences.shrink_to_fit();
+        hashes.winnowed.shrink_to_fit();
+        let forwards = a.forwards;
+        Kept {
+            entry,
+            hashes,
+            forwards,
+            text_hash,
+        }
+    }
+}
+
 /// [`analyze_with`], with a bug on one odd input turned into that file's
 /// error: a batch of thousands must not die on one document.
-fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
+pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
     std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages, detector))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
@@ -221,6 +255,7 @@ pub fn scan_with_stats(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, ScanStats), ScanError> {
+    let started = std::time::Instant::now();
     let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
     // (both are one-time costs of ~0.1 s each).
@@ -230,39 +265,45 @@ pub fn scan_with_stats(
     );
     let entries = entries?;
     progress.start(entries.len());
-    let analyzed: Vec<Result<Analyzed, String>> = entries
+    // The map keeps per document only its report entry and what candidate
+    // generation needs: the texts are dropped here and rebuilt by the reduce
+    // for the few documents that reach verification.
+    let kept: Vec<Result<Kept, String>> = entries
         .par_iter()
         .map(|e| {
             let r = match &e.error {
                 Some(why) => Err(why.clone()),
                 None => read::read_file_with(&e.path, &opts.limits)
                     .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref())),
+                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref()))
+                    .map(|a| Kept::of(&e.rel, a, opts.passages)),
             };
             progress.advance();
             r
         })
         .collect();
     progress.finish();
+    if std::env::var_os("WENSHAN_TIMINGS").is_some() {
+        eprintln!("map: {:.2}s", started.elapsed().as_secs_f64());
+    }
 
     // Only readable documents take part in matching; `ok` maps back to entries.
-    let ok: Vec<usize> = (0..entries.len()).filter(|&i| analyzed[i].is_ok()).collect();
-    let good = |i: usize| analyzed[i].as_ref().ok();
-    let docs: Vec<reuse::Doc> = ok
+    let ok: Vec<usize> = (0..entries.len()).filter(|&i| kept[i].is_ok()).collect();
+    let good = |i: usize| kept[i].as_ref().ok();
+    let metas: Vec<reuse::Meta> = ok
         .iter()
         .filter_map(|&i| Some((i, good(i)?)))
-        .map(|(i, a)| reuse::Doc {
+        .map(|(i, k)| reuse::Meta {
             name: &entries[i].rel,
-            text: &a.text,
-            fingerprint: a.fingerprint.0,
-            hashes: &a.passage_hashes,
-            keyed: &a.keyed,
-            lines: &a.lines,
-            date: a.structure.date,
-            forwards: a.forwards,
+            fingerprint: k.entry.simhash.map_or(0, |f| f.0),
+            hashes: &k.hashes,
+            date: k.entry.date,
+            forwards: k.forwards,
         })
         .collect();
-    let found = reuse::find(&docs, &reuse_options(opts));
+    // The file must still read as it did in the map step.
+    let load = |k: usize| reload(&entries[ok[k]].path, &opts.limits, good(ok[k])?.text_hash);
+    let found = reuse::find_streaming(&metas, &load, &reuse_options(opts));
     let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
     for (k, r) in found.ratios.into_iter().enumerate() {
         ratios[ok[k]] = r;
@@ -270,46 +311,37 @@ pub fn scan_with_stats(
 
     let documents: Vec<DocumentEntry> = entries
         .iter()
-        .zip(&analyzed)
+        .zip(kept)
         .zip(ratios)
-        .map(|((e, a), r)| DocumentEntry {
-            ratios: r,
-            ..document_entry(&e.rel, a)
+        .map(|((e, k), r)| match k {
+            Ok(k) => DocumentEntry {
+                ratios: r.or(k.entry.ratios),
+                ..k.entry
+            },
+            Err(why) => document_entry(&e.rel, &Err(why)),
         })
         .collect();
+    let links: Vec<(usize, usize)> = found.pairs.iter().map(|v| (ok[v.a], ok[v.b])).collect();
+    // Moved, not copied: at a million documents the passages of the pairs are gigabytes.
     let pairs: Vec<PairEntry> = found
         .pairs
-        .iter()
-        .map(|v| PairEntry {
-            a: entries[ok[v.a]].rel.clone(),
-            b: entries[ok[v.b]].rel.clone(),
-            hamming: v.hamming,
-            similarity: round4(v.overlap.jaccard()),
-            containment_a_in_b: round4(v.overlap.a_in_b()),
-            containment_b_in_a: round4(v.overlap.b_in_a()),
-            relation: v.relation,
-            passages: v.passages.clone(),
-            changes: v.changes.clone(),
-            shared_chars: v.shared_chars,
+        .into_iter()
+        .map(|v| {
+            let (a, b) = (ok[v.a], ok[v.b]);
+            pair_entry(v, &entries[a].rel, &entries[b].rel)
         })
         .collect();
-    let verified = &found.pairs;
-    let links: Vec<(usize, usize)> = verified.iter().map(|v| (ok[v.a], ok[v.b])).collect();
-    let families = cluster::families(
-        entries.len(),
-        &links,
-        |i| good(i).and_then(|a| a.structure.date),
-        |i| entries[i].rel.clone(),
-    )
-    .into_iter()
-    .map(|members| {
-        let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
-        FamilyEntry {
-            earliest: members[0].clone(),
-            members,
-        }
-    })
-    .collect();
+    let dates: Vec<Option<crate::document::Date>> = documents.iter().map(|d| d.date).collect();
+    let families = cluster::families(entries.len(), &links, |i| dates[i], |i| entries[i].rel.clone())
+        .into_iter()
+        .map(|members| {
+            let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
+            FamilyEntry {
+                earliest: members[0].clone(),
+                members,
+            }
+        })
+        .collect();
     let stats = ScanStats {
         candidates: found.candidates,
         boilerplate_only: found.boilerplate_only,
@@ -325,24 +357,54 @@ pub fn scan_with_stats(
     Ok((report, stats))
 }
 
+/// The report entry of a found pair.
+pub(crate) fn pair_entry(v: reuse::Found, a: &str, b: &str) -> PairEntry {
+    PairEntry {
+        a: a.to_string(),
+        b: b.to_string(),
+        hamming: v.hamming,
+        similarity: round4(v.overlap.jaccard()),
+        containment_a_in_b: round4(v.overlap.a_in_b()),
+        containment_b_in_a: round4(v.overlap.b_in_a()),
+        relation: v.relation,
+        passages: v.passages,
+        changes: v.changes,
+        shared_chars: v.shared_chars,
+    }
+}
+
+/// Rebuild the normalised text of a file for verification, if it still reads
+/// as it did (`hash` of the text in the map step).
+pub(crate) fn reload(path: &Path, limits: &read::ReadLimits, hash: u64) -> Option<reuse::Loaded> {
+    let raw = read::read_file_with(path, limits).ok()?;
+    let norm = std::panic::catch_unwind(|| normalize(&raw)).ok()?;
+    let text = norm.text();
+    (hash == xxh3_64(text.as_bytes())).then(|| reuse::Loaded {
+        lines: LineMap::of(&norm),
+        text,
+    })
+}
+
+fn analyzed_entry(path: &str, a: &Analyzed) -> DocumentEntry {
+    let s = &a.structure;
+    DocumentEntry {
+        path: path.to_string(),
+        title: s.title.clone(),
+        genre: s.genre,
+        doc_number: s.doc_number.clone(),
+        issuer: s.issuer.clone(),
+        date: s.date,
+        chars: a.chars,
+        simhash: Some(a.fingerprint),
+        error: None,
+        ratios: None,
+        disguised_issuance: a.disguised.clone(),
+    }
+}
+
 fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
     match a {
-        Ok(a) => {
-            let s = &a.structure;
-            DocumentEntry {
-                path: path.to_string(),
-                title: s.title.clone(),
-                genre: s.genre,
-                doc_number: s.doc_number.clone(),
-                issuer: s.issuer.clone(),
-                date: s.date,
-                chars: a.chars,
-                simhash: Some(a.fingerprint),
-                error: None,
-                ratios: None,
-                disguised_issuance: a.disguised.clone(),
-            }
-        }
+        Ok(a) => analyzed_entry(path, a),
         Err(e) => DocumentEntry {
             path: path.to_string(),
             title: None,

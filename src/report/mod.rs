@@ -192,6 +192,12 @@ pub fn round4(x: f64) -> f64 {
 }
 
 impl Report {
+    /// [`Report::to_json`], streamed: the same bytes.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("a report always serialises");
         s.push('\n');

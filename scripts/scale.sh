@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Scale: generate planted-pair corpora of each size, scan each, print a table
+# of documents/s, MB/s, peak RSS, candidates and planted-pair recall and
+# precision, then the 1- vs 2-thread speed-up of the whole scan.
+#
+#   scripts/scale.sh [SIZES]            # default 10000,100000 (e.g. 10000,100000,1000000)
+#   SCAN_ARGS="--radius 4" scripts/scale.sh 10000,100000
+#   WORK=/big/disk scripts/scale.sh     # where corpora go (default /tmp/wenshan-scale; kept, reused)
+#   THREADS_AT=10000                    # size for the thread table (default: the smallest)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${1:-10000,100000}
+WORK=${WORK:-/tmp/wenshan-scale}
+SCAN_ARGS=${SCAN_ARGS:-}
+cargo build --release --quiet
+BIN=target/release/wenshan
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "needs GNU time at /usr/bin/time (apt-get install time)"; exit 2; }
+mkdir -p "$WORK"
+
+corpus() { # size → folder, generated once
+    local dir="$WORK/gen-$1"
+    if [ ! -f "$dir/labels.jsonl" ]; then
+        rm -rf "$dir"
+        "$BIN" gen --docs "$1" --out "$dir" --seed 1 >&2
+    fi
+    echo "$dir"
+}
+
+# scan DIR THREADS → "seconds peak_kib candidates", report in $WORK/report.json
+scan() {
+    local log="$WORK/time.log"
+    WENSHAN_TIMINGS=1 "$TIME" -f "%e %M" "$BIN" --threads "$2" scan "$1" --format json -o "$WORK/report.json" \
+        $SCAN_ARGS 2>"$log"
+    local cand
+    cand=$(grep -o 'candidates ([0-9]*)' "$log" | tr -dc 0-9)
+    echo "$(tail -1 "$log") ${cand:-?}"
+}
+
+echo "| documents | MB | scan s | documents/s | MB/s | peak RSS MiB | KiB/document | candidates | planted recall | precision (family / pair) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for n in ${SIZES//,/ }; do
+    dir=$(corpus "$n")
+    bytes=$(find "$dir" -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
+    read -r secs kib cand < <(scan "$dir" "$(nproc)")
+    eval_line=$("$BIN" eval planted --report "$WORK/report.json" --labels "$dir/labels.jsonl" | head -1)
+    recall=$(sed -E 's/.*recall ([0-9.]+).*/\1/' <<<"$eval_line")
+    prec=$(sed -E 's/.*precision ([0-9.]+) \(same planted family\) \/ ([0-9.]+).*/\1 \/ \2/' <<<"$eval_line")
+    awk -v n="$n" -v b="$bytes" -v s="$secs" -v k="$kib" -v c="$cand" -v r="$recall" -v p="$prec" 'BEGIN {
+        printf "| %d | %.0f | %.1f | %.0f | %.1f | %.0f | %.1f | %s | %s | %s |\n", n, b/1e6, s, n/s, b/1e6/s, k/1024, k/n, c, r, p }'
+done
+
+at=${THREADS_AT:-$(tr ',' '\n' <<<"$SIZES" | sort -n | head -1)}
+dir=$(corpus "$at")
+echo
+echo "Whole scan of $at documents, 1 vs 2 threads (alternated, best of 2 each):"
+t1=999999; t2=999999
+for _ in 1 2; do
+    s=$(scan "$dir" 1 | awk '{print $1}'); t1=$(awk -v a="$t1" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+    s=$(scan "$dir" 2 | awk '{print $1}'); t2=$(awk -v a="$t2" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+done
+awk -v a="$t1" -v b="$t2" 'BEGIN { printf "| threads | scan s | speed-up |\n|---|---|---|\n| 1 | %.1f | 1.00× |\n| 2 | %.1f | %.2f× |\n", a, b, a/b }'
