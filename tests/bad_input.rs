@@ -211,6 +211,36 @@ fn scanning_never_modifies_inputs() {
     assert!(before.len() > 100);
     scan(&d, &[]);
     assert_eq!(fingerprint_tree(&d), before);
+    // Archiving the folder and checking drafts against it read the same files.
+    let archive = tempdir("readonly-archive").join("archive");
+    let wenshan = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("wenshan"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let add = wenshan(&[
+        "archive".as_ref(),
+        "add".as_ref(),
+        d.join("demo/a").as_os_str(),
+        "--archive".as_ref(),
+        archive.as_os_str(),
+    ]);
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let drafts: Vec<PathBuf> = walkdir::WalkDir::new(d.join("demo/b"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .collect();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), "--archive".as_ref(), archive.as_os_str()];
+    args.extend(drafts.iter().map(|p| p.as_os_str()));
+    let check = wenshan(&args);
+    assert!(
+        matches!(check.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(fingerprint_tree(&d), before);
     fs::remove_dir_all(&d).unwrap();
 }
 
