@@ -517,6 +517,25 @@ fn verdict(matches: &[Match], disguised: Option<&DisguisedIssuance>) -> (String,
 }
 
 /// Check every draft; a draft that cannot be read is an error of the run.
+/// Drafts named on the command line, with folders expanded to the files
+/// `scan` would read in them (sorted, hidden files skipped).
+fn expand(drafts: &[PathBuf]) -> Result<Vec<PathBuf>, anyhow::Error> {
+    let mut out = Vec::new();
+    for p in drafts {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        for e in crate::walk::walk(p, read::EXTENSIONS)? {
+            if let Some(why) = e.error {
+                anyhow::bail!("无法读取草稿 {}：{why}", e.path.display());
+            }
+            out.push(e.path);
+        }
+    }
+    Ok(out)
+}
+
 pub fn check_files(
     archive: &Archive,
     drafts: &[PathBuf],
@@ -524,7 +543,7 @@ pub fn check_files(
     detector: Option<&Detector>,
 ) -> Result<CheckReport, anyhow::Error> {
     let mut out = Vec::new();
-    for p in drafts {
+    for p in &expand(drafts)? {
         let raw =
             read::read_file_with(p, &opts.limits).map_err(|e| anyhow::anyhow!("无法读取草稿 {}：{e}", p.display()))?;
         let key = archive.key_of(p);

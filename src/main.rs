@@ -299,7 +299,7 @@ enum CheckFormat {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Draft files.
+    /// Draft files, or folders of drafts.
     #[arg(required = true)]
     drafts: Vec<PathBuf>,
     #[command(flatten)]

@@ -227,14 +227,13 @@ fn scanning_never_modifies_inputs() {
         archive.as_os_str(),
     ]);
     assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
-    let drafts: Vec<PathBuf> = walkdir::WalkDir::new(d.join("demo/b"))
-        .into_iter()
-        .map(|e| e.unwrap().into_path())
-        .filter(|p| p.is_file())
-        .collect();
-    let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), "--archive".as_ref(), archive.as_os_str()];
-    args.extend(drafts.iter().map(|p| p.as_os_str()));
-    let check = wenshan(&args);
+    let drafts = d.join("demo/b");
+    let check = wenshan(&[
+        "check".as_ref(),
+        "--archive".as_ref(),
+        archive.as_os_str(),
+        drafts.as_os_str(),
+    ]);
     assert!(
         matches!(check.status.code(), Some(0 | 1)),
         "{}",
