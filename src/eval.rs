@@ -42,6 +42,12 @@ pub struct OraclePair {
 }
 
 pub fn load_oracle(path: &Path) -> Result<Vec<OraclePair>, EvalError> {
+    read_jsonl(path)
+}
+
+/// Every non-blank line of a jsonl file (oracle, labels), parsed; errors
+/// name the file and the line.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, EvalError> {
     let p = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| EvalError::Oracle {
         path: p.clone(),
@@ -445,23 +451,10 @@ struct LabelLine {
 /// substitutions (found at all, and named `reissue`), recall of the other
 /// labelled duplicates, false positives among same-topic non-duplicates.
 pub fn labelled(corpus: &Path, opts: &ScanOptions) -> Result<String, EvalError> {
-    let path = corpus.join("labels.jsonl");
-    let p = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Oracle {
-        path: p.clone(),
-        source,
-    })?;
-    let mut labels = Vec::new();
-    for (i, l) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let line: LabelLine = serde_json::from_str(l).map_err(|source| EvalError::OracleLine {
-            path: p.clone(),
-            line: i + 1,
-            source,
-        })?;
-        if line.kind == "pair" {
-            labels.push(line);
-        }
-    }
+    let labels: Vec<LabelLine> = read_jsonl::<LabelLine>(&corpus.join("labels.jsonl"))?
+        .into_iter()
+        .filter(|l| l.kind == "pair")
+        .collect();
     let report = scan(corpus, opts, &Silent)?;
     let found: std::collections::BTreeMap<(String, String), crate::verify::Relation> =
         report.pairs.iter().map(|p| (ordered(&p.a, &p.b), p.relation)).collect();
@@ -555,18 +548,8 @@ pub fn planted(report_json: &str, labels: &Path) -> Result<String, EvalError> {
     struct Report {
         pairs: Vec<Pair>,
     }
-    let p = labels.display().to_string();
-    let text = std::fs::read_to_string(labels).map_err(|source| EvalError::Oracle {
-        path: p.clone(),
-        source,
-    })?;
     let mut truth: Vec<(String, String, String)> = Vec::new();
-    for (i, l) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let l: Label = serde_json::from_str(l).map_err(|source| EvalError::OracleLine {
-            path: p.clone(),
-            line: i + 1,
-            source,
-        })?;
+    for l in read_jsonl::<Label>(labels)? {
         if l.kind == "pair" && l.duplicate {
             let (a, b) = ordered(&l.a, &l.b);
             truth.push((a, b, l.relation));

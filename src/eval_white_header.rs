@@ -3,6 +3,7 @@
 //! level, with the worst misses listed so a reviewer can see why.
 
 use crate::config::Config;
+use crate::eval::{read_jsonl, EvalError};
 use crate::normalize::normalize;
 use crate::parse::parse;
 use crate::read;
@@ -13,18 +14,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-
-#[derive(Debug, thiserror::Error)]
-pub enum LabelError {
-    #[error("无法读取标注文件 {path}：{source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("标注文件 {path} 第 {line} 行格式错误：{source}")]
-    Line {
-        path: String,
-        line: usize,
-        source: serde_json::Error,
-    },
-}
 
 /// One labelled document.
 #[derive(Debug, Clone, Deserialize)]
@@ -38,23 +27,8 @@ pub struct Label {
     pub evidence: String,
 }
 
-pub fn load_labels(path: &Path) -> Result<Vec<Label>, LabelError> {
-    let p = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LabelError::Read {
-        path: p.clone(),
-        source,
-    })?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|source| LabelError::Line {
-                path: p.clone(),
-                line: i + 1,
-                source,
-            })
-        })
-        .collect()
+pub fn load_labels(path: &Path) -> Result<Vec<Label>, EvalError> {
+    read_jsonl(path)
 }
 
 /// Confusion counts for one slice.
@@ -166,7 +140,7 @@ fn table(out: &mut String, title: &str, groups: &BTreeMap<String, Confusion>) {
 }
 
 /// The whole evaluation as a printable report.
-pub fn evaluate(docs: &Path, labels_path: &Path, config: &Config) -> Result<String, LabelError> {
+pub fn evaluate(docs: &Path, labels_path: &Path, config: &Config) -> Result<String, EvalError> {
     let labels = load_labels(labels_path)?;
     let outcomes = assess_all(docs, &labels, config);
     Ok(render(&outcomes))
