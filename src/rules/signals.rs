@@ -188,13 +188,10 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
         }
         x
     };
+    // Hits of this sentence start here: one per family per sentence.
+    let first = out.len();
     let mut push = |f: Family, r: std::ops::Range<usize>, base: f64| {
-        if out.iter().any(|h| {
-            h.family == f
-                && h.span.line == s.line
-                && h.span.start >= s.start
-                && h.span.start < s.start + s.text.chars().count()
-        }) {
+        if out[first..].iter().any(|h| h.family == f) {
             return;
         }
         out.push(Hit {
