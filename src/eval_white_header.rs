@@ -3,7 +3,7 @@
 //! level, with the worst misses listed so a reviewer can see why.
 
 use crate::config::Config;
-use crate::eval::{read_jsonl, EvalError};
+use crate::eval::{read_jsonl, EvalError, Score};
 use crate::normalize::normalize;
 use crate::parse::parse;
 use crate::read;
@@ -49,29 +49,22 @@ impl Confusion {
             (false, false) => self.tn += 1,
         }
     }
-    /// Precision; 1 when nothing was predicted (no false alarm was raised).
-    pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
+    /// The positive-class counts, scored as the other evals score.
+    fn score(&self) -> Score {
+        Score {
+            tp: self.tp,
+            fp: self.fp,
+            fn_: self.fn_,
         }
     }
-    /// Recall; 1 when there was nothing to find.
+    pub fn precision(&self) -> f64 {
+        self.score().precision()
+    }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
+        self.score().recall()
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        self.score().f1()
     }
     pub fn total(&self) -> usize {
         self.tp + self.fp + self.fn_ + self.tn

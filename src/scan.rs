@@ -10,8 +10,7 @@ use crate::cluster;
 use crate::config::Config;
 use crate::document::Structure;
 use crate::fingerprint::{Fingerprint, Method};
-use crate::index::HammingIndex;
-use crate::normalize::{comparison_key, normalize};
+use crate::normalize::normalize;
 use crate::parse::parse;
 use crate::passage::{Keyed, PassageHashes};
 use crate::read;
@@ -20,7 +19,7 @@ use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
 use crate::reuse::{self, LineMap, ReuseOptions};
 use crate::rules::Detector;
 use crate::segment::Segmenter;
-use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
+use crate::verify::Thresholds;
 use crate::walk::{walk, WalkError};
 use rayon::prelude::*;
 use std::path::Path;
@@ -165,46 +164,6 @@ impl Kept {
 pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
     std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages, detector))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
-}
-
-/// A verified pair, by position in the input.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Verified {
-    pub a: usize,
-    pub b: usize,
-    pub hamming: u32,
-    pub overlap: Overlap,
-    pub relation: Relation,
-}
-
-/// Candidate pairs from the fingerprint index, verified on the (normalised) texts.
-pub fn find_pairs(fingerprints: &[Fingerprint], texts: &[&str], opts: &ScanOptions) -> Vec<Verified> {
-    let raw: Vec<u64> = fingerprints.iter().map(|f| f.0).collect();
-    let hits = HammingIndex::build(&raw, opts.radius).all_pairs();
-    let mut needed = vec![false; texts.len()];
-    for h in &hits {
-        needed[h.a as usize] = true;
-        needed[h.b as usize] = true;
-    }
-    let shingles: Vec<Option<Shingles>> = texts
-        .par_iter()
-        .zip(needed.par_iter())
-        .map(|(t, &need)| need.then(|| Shingles::of(&comparison_key(t))))
-        .collect();
-    hits.par_iter()
-        .filter_map(|h| {
-            let (a, b) = (h.a as usize, h.b as usize);
-            let overlap = Overlap::of(shingles[a].as_ref()?, shingles[b].as_ref()?);
-            let relation = classify(&overlap, &opts.thresholds)?;
-            Some(Verified {
-                a,
-                b,
-                hamming: h.distance,
-                overlap,
-                relation,
-            })
-        })
-        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
