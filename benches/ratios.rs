@@ -151,7 +151,7 @@ fn scan_ratios(demo: &Path, texts: &[String]) {
     // The whole scan, then without the passage stage, then the document-level
     // near-duplicate core alone (no 变相发文 rules either): where the time goes.
     let variants = [
-        ("whole scan", opts.clone()),
+        ("whole scan", opts),
         (
             "scan --no-passages",
             ScanOptions {
