@@ -195,7 +195,6 @@ pub fn verify(
             Some(Meta {
                 name: &involved[i].rel,
                 fingerprint: s.fingerprint,
-                hashes: &s.hashes,
                 date: s.date,
                 forwards: s.forwards,
             })

@@ -421,15 +421,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..args.matching.options_with(&config)
             };
             opts.white_header = !args.no_white_header;
-            let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
-            if let (Format::Json, Some(path)) = (args.format, &args.output) {
-                // Streamed: a report of a million documents is gigabytes of JSON.
-                wenshan::output::write_atomic_with(path, |w| report.write_json(w))
-                    .with_context(|| format!("无法写入报告 {}", path.display()))?;
+            if let Format::Json = args.format {
+                // Streamed: a report of a million documents is gigabytes of
+                // JSON. Its entries wait in temporary files beside the report
+                // (or in the system's temporary folder when it goes to stdout).
+                let spill = match &args.output {
+                    Some(path) => match path.parent() {
+                        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                        _ => std::path::PathBuf::from("."),
+                    },
+                    None => std::env::temp_dir(),
+                };
+                let scanned = wenshan::scan::scan_json(&args.path, &opts, &config, &Bar::new(), &spill)?;
+                match &args.output {
+                    Some(path) => wenshan::output::write_atomic_with(path, |w| scanned.write_json(w))
+                        .with_context(|| format!("无法写入报告 {}", path.display()))?,
+                    None => {
+                        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                        scanned.write_json(&mut out).context("无法输出报告")?;
+                        std::io::Write::flush(&mut out).context("无法输出报告")?;
+                    }
+                }
                 return Ok(ExitCode::SUCCESS);
             }
+            let report = wenshan::scan::scan_with(&args.path, &opts, &config, &Bar::new())?;
             let text = match args.format {
-                Format::Json => report.to_json(),
+                Format::Json => unreachable!("streamed above"),
                 Format::Terminal => report.to_terminal(),
                 Format::Html => report.to_html(),
                 Format::Csv => report.to_csv_pairs(),

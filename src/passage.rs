@@ -429,6 +429,222 @@ fn candidate_pairs_by(
     per_doc.concat()
 }
 
+/// One kind of passage fingerprint for every document of a scan in one
+/// allocation: no vector header or spare capacity per document (at a million
+/// documents, three vectors each cost more than their hashes' share of the
+/// map's memory). Document `i`'s hashes, sorted, are [`HashArena::get`]`(i)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HashArena {
+    hashes: Vec<u64>,
+    ends: Vec<usize>,
+}
+
+impl HashArena {
+    /// Append the next document's hashes.
+    pub fn push(&mut self, hashes: &[u64]) {
+        self.hashes.extend_from_slice(hashes);
+        self.ends.push(self.hashes.len());
+    }
+
+    /// Documents.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Hashes of all documents together.
+    pub fn total(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn get(&self, doc: usize) -> &[u64] {
+        let start = if doc == 0 { 0 } else { self.ends[doc - 1] };
+        &self.hashes[start..self.ends[doc]]
+    }
+
+    /// Hashes per document.
+    pub fn lens(&self) -> Vec<u32> {
+        (0..self.len()).map(|d| self.get(d).len() as u32).collect()
+    }
+
+    /// [`frequent`] of the documents' hashes, sorting the arena in place
+    /// (it is consumed: no second copy of the hashes).
+    pub fn into_frequent(self, threshold: usize) -> FxHashSet<u64> {
+        let mut all = self.hashes;
+        drop(self.ends);
+        all.par_sort_unstable();
+        all.chunk_by(|x, y| x == y)
+            .filter(|run| run.len() > threshold)
+            .map(|run| run[0])
+            .collect()
+    }
+}
+
+/// The passage fingerprints of a scan's documents, one arena per kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassageArena {
+    pub windows: HashArena,
+    pub sentences: HashArena,
+    pub winnowed: HashArena,
+}
+
+impl PassageArena {
+    pub fn push(&mut self, h: &PassageHashes) {
+        self.windows.push(&h.windows);
+        self.sentences.push(&h.sentences);
+        self.winnowed.push(&h.winnowed);
+    }
+
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+}
+
+/// The inverted index of one kind of passage fingerprint, kept to what makes
+/// candidates: a hash in one document pairs nothing and one in more than the
+/// threshold is a formula, so only hashes in 2..=threshold documents are
+/// runs (their documents ascending), and each document lists its runs. No
+/// hash is stored: 4 bytes per posting and 4 per document's run, where a
+/// sorted list of (hash, document) took 16 beside the hashes themselves.
+#[derive(Debug, Default)]
+pub struct Postings {
+    run_ends: Vec<usize>,
+    docs: Vec<u32>,
+    doc_ends: Vec<usize>,
+    doc_runs: Vec<u32>,
+}
+
+/// The hash space is sorted one slice at a time (by the top bits): the
+/// (hash, document) pairs of one slice are the only copy made.
+const POSTING_SLICES: u64 = 16;
+
+impl Postings {
+    pub fn build(arena: &HashArena, threshold: usize) -> Postings {
+        let n = arena.len();
+        let shift = 64 - POSTING_SLICES.trailing_zeros();
+        let mut run_ends: Vec<usize> = Vec::new();
+        let mut docs: Vec<u32> = Vec::new();
+        let mut runs_of_doc = vec![0u32; n];
+        for slice in 0..POSTING_SLICES {
+            let mut part: Vec<(u64, u32)> = (0..n)
+                .into_par_iter()
+                .flat_map_iter(|d| {
+                    let hs = arena.get(d);
+                    let from = hs.partition_point(|&h| (h >> shift) < slice);
+                    let to = hs.partition_point(|&h| (h >> shift) <= slice);
+                    hs[from..to].iter().map(move |&h| (h, d as u32))
+                })
+                .collect();
+            part.par_sort_unstable();
+            for run in part.chunk_by(|x, y| x.0 == y.0) {
+                if run.len() >= 2 && run.len() <= threshold {
+                    docs.extend(run.iter().map(|&(_, d)| d));
+                    run_ends.push(docs.len());
+                    for &(_, d) in run {
+                        runs_of_doc[d as usize] += 1;
+                    }
+                }
+            }
+        }
+        docs.shrink_to_fit();
+        run_ends.shrink_to_fit();
+        let mut doc_ends = Vec::with_capacity(n);
+        let mut at = 0usize;
+        for &k in &runs_of_doc {
+            at += k as usize;
+            doc_ends.push(at);
+        }
+        drop(runs_of_doc);
+        let mut next: Vec<usize> = std::iter::once(0).chain(doc_ends.iter().copied()).take(n).collect();
+        let mut doc_runs = vec![0u32; at];
+        let mut start = 0;
+        for (r, &end) in run_ends.iter().enumerate() {
+            for &d in &docs[start..end] {
+                doc_runs[next[d as usize]] = r as u32;
+                next[d as usize] += 1;
+            }
+            start = end;
+        }
+        Postings {
+            run_ends,
+            docs,
+            doc_ends,
+            doc_runs,
+        }
+    }
+
+    fn run(&self, r: u32) -> &[u32] {
+        let r = r as usize;
+        let start = if r == 0 { 0 } else { self.run_ends[r - 1] };
+        &self.docs[start..self.run_ends[r]]
+    }
+
+    fn runs_of(&self, doc: usize) -> &[u32] {
+        let start = if doc == 0 { 0 } else { self.doc_ends[doc - 1] };
+        &self.doc_runs[start..self.doc_ends[doc]]
+    }
+
+    /// Pairs (a < b, sorted) for which `keep(a, b, shared hashes)` holds,
+    /// among those sharing at least one hash.
+    pub fn pairs(&self, keep: impl Fn(u32, u32, u32) -> bool + Sync) -> Vec<(u32, u32)> {
+        // Each document counts the later documents it shares hashes with, in
+        // a map of its own (documents in parallel).
+        (0..self.doc_ends.len() as u32)
+            .into_par_iter()
+            .map_init(FxHashMap::<u32, u32>::default, |shared, a| {
+                shared.clear();
+                for &r in self.runs_of(a as usize) {
+                    let run = self.run(r);
+                    let from = run.partition_point(|&d| d <= a);
+                    for &b in &run[from..] {
+                        *shared.entry(b).or_default() += 1;
+                    }
+                }
+                let mut mine: Vec<(u32, u32)> = shared
+                    .iter()
+                    .filter(|&(&b, &n)| keep(a, b, n))
+                    .map(|(&b, _)| (a, b))
+                    .collect();
+                mine.sort_unstable();
+                mine
+            })
+            .flatten_iter()
+            .collect()
+    }
+
+    /// Bytes held (for the `WENSHAN_TIMINGS` lines).
+    pub fn bytes(&self) -> usize {
+        (self.run_ends.len() + self.doc_ends.len()) * 8 + (self.docs.len() + self.doc_runs.len()) * 4
+    }
+}
+
+/// [`candidate_pairs`] over an arena: pairs sharing at least `min_shared`
+/// hashes, hashes in more than `threshold` documents skipped. The arena is
+/// dropped once indexed.
+pub fn arena_pairs(arena: HashArena, threshold: usize, min_shared: u32) -> Vec<(u32, u32)> {
+    let postings = Postings::build(&arena, threshold);
+    drop(arena);
+    postings.pairs(|_, _, n| n >= min_shared)
+}
+
+/// [`candidate_pairs_relative`] over an arena (dropped once indexed).
+pub fn arena_pairs_relative(arena: HashArena, threshold: usize, share: f64, min_shared: u32) -> Vec<(u32, u32)> {
+    let lens = arena.lens();
+    let postings = Postings::build(&arena, threshold);
+    drop(arena);
+    postings.pairs(|a, b, n| {
+        let smaller = lens[a as usize].min(lens[b as usize]);
+        n >= min_shared && n as f64 >= share * smaller as f64
+    })
+}
+
 /// An exact run of the masked keys: A[a..a+len] == B[b..b+len].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
@@ -559,6 +775,7 @@ pub fn align(a: &Keyed, b: &Keyed) -> Alignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn chars(text: &str, (s, e): (usize, usize)) -> String {
         text.chars().skip(s).take(e - s).collect()
@@ -643,6 +860,56 @@ mod tests {
         let freq = frequent(sets.iter().copied(), 2);
         assert_eq!(freq, [3u64].into_iter().collect());
         assert!(candidate_pairs(&sets, &freq, 2).is_empty());
+    }
+
+    fn arena_of(sets: &[Vec<u64>]) -> HashArena {
+        let mut arena = HashArena::default();
+        for s in sets {
+            arena.push(s);
+        }
+        arena
+    }
+
+    proptest! {
+        #[test]
+        fn the_arena_index_finds_the_pairs_of_the_sorted_list(
+            raw in prop::collection::vec(prop::collection::vec(0u64..40, 0..12), 0..40),
+            threshold in 1usize..8,
+            min_shared in 1u32..4,
+        ) {
+            // Spread the small values over the hash space (every slice of
+            // the index gets some), sorted and distinct as fingerprints are.
+            let sets: Vec<Vec<u64>> = raw
+                .iter()
+                .map(|s| {
+                    let mut v: Vec<u64> = s.iter().map(|&x| mix(x)).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                })
+                .collect();
+            let slices: Vec<&[u64]> = sets.iter().map(Vec::as_slice).collect();
+            let freq = frequent(slices.iter().copied(), threshold);
+            prop_assert_eq!(&arena_of(&sets).into_frequent(threshold), &freq);
+            prop_assert_eq!(
+                arena_pairs(arena_of(&sets), threshold, min_shared),
+                candidate_pairs(&slices, &freq, min_shared)
+            );
+            prop_assert_eq!(
+                arena_pairs_relative(arena_of(&sets), threshold, 0.3, min_shared),
+                candidate_pairs_relative(&slices, &freq, 0.3, min_shared)
+            );
+        }
+    }
+
+    #[test]
+    fn an_arena_gives_back_each_documents_hashes() {
+        let arena = arena_of(&[vec![1, 2], vec![], vec![3]]);
+        assert_eq!((arena.len(), arena.total()), (3, 3));
+        assert_eq!(arena.get(0), [1, 2]);
+        assert!(arena.get(1).is_empty());
+        assert_eq!(arena.get(2), [3]);
+        assert_eq!(arena.lens(), [2, 0, 1]);
     }
 
     #[test]

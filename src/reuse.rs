@@ -11,7 +11,7 @@
 use crate::document::Date;
 use crate::index::HammingIndex;
 use crate::normalize::{comparison_key, Line, Normalized};
-use crate::passage::{self, align, Alignment, Keyed, PassageHashes};
+use crate::passage::{self, align, Alignment, HashArena, Keyed, PassageArena, PassageHashes};
 use crate::report::{round4, Change, DiffSpan, PassageEntry, Ratios, SectionRatio};
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use rayon::prelude::*;
@@ -96,13 +96,13 @@ pub struct Doc<'a> {
     pub forwards: bool,
 }
 
-/// What candidate generation keeps of a document: fingerprints and
-/// metadata, never the text (the streaming reduce re-reads texts on demand).
+/// What the streaming reduce keeps of a document besides its passage
+/// fingerprints (a [`PassageArena`] beside): metadata, never the text (texts
+/// are re-read on demand).
 #[derive(Debug, Clone, Copy)]
 pub struct Meta<'a> {
     pub name: &'a str,
     pub fingerprint: u64,
-    pub hashes: &'a PassageHashes,
     pub date: Option<Date>,
     pub forwards: bool,
 }
@@ -142,6 +142,29 @@ pub struct Found {
     pub passages: Vec<PassageEntry>,
     pub changes: Vec<Change>,
     pub shared_chars: usize,
+}
+
+/// What the streaming reduce keeps once pairs are verified: counts, and what
+/// the ratios need (the spans of every aligned pair on the side charged with
+/// copying), compactly.
+#[derive(Debug, Default)]
+pub struct Reduced {
+    /// Candidate pairs verified on the text.
+    pub candidates: usize,
+    /// Pairs that would be reported on shared boilerplate alone, and are not.
+    pub boilerplate_only: usize,
+    covers: Vec<Cover>,
+    spans: Vec<Span>,
+}
+
+/// A document charged with copying in one aligned pair: the other document,
+/// whether the pair is a forwarding, and the end of its spans in `spans`.
+#[derive(Debug, Clone, Copy)]
+struct Cover {
+    doc: u32,
+    other: u32,
+    forwarding: bool,
+    end: usize,
 }
 
 /// Everything the reduce step finds.
@@ -191,27 +214,45 @@ fn relate_masked(masked: &Overlap, changed: bool, t: &Thresholds) -> Option<Rela
 }
 
 /// Candidate pairs with their Hamming distance, from both indexes, sorted.
-fn candidates(docs: &[Meta], opts: &ReuseOptions, frequent: &Frequent) -> BTreeMap<(usize, usize), u32> {
+/// Each passage arena is dropped once indexed, each index once counted.
+fn candidates(
+    docs: &[Meta],
+    windows: HashArena,
+    winnowed: HashArena,
+    opts: &ReuseOptions,
+) -> Vec<((usize, usize), u32)> {
     let fps: Vec<u64> = docs.iter().map(|d| d.fingerprint).collect();
-    let mut out: BTreeMap<(usize, usize), u32> = HammingIndex::build(&fps, opts.radius)
+    let mut pairs: Vec<(u32, u32)> = HammingIndex::build(&fps, opts.radius)
         .all_pairs()
         .into_iter()
-        .map(|h| ((h.a as usize, h.b as usize), h.distance))
+        .map(|h| (h.a, h.b))
         .collect();
     if opts.passages {
-        let windows: Vec<&[u64]> = docs.iter().map(|d| d.hashes.windows.as_slice()).collect();
-        let winnowed: Vec<&[u64]> = docs.iter().map(|d| d.hashes.winnowed.as_slice()).collect();
+        // Without boilerplate suppression no hash is too frequent.
+        let posting = if opts.boilerplate {
+            passage::posting_threshold(docs.len())
+        } else {
+            usize::MAX
+        };
         // One after the other (each is parallel inside): one inverted index
         // in memory at a time.
-        let by_sentences = passage::candidate_pairs(&windows, &frequent.windows, MIN_SHARED_WINDOWS);
-        let by_winnowing =
-            passage::candidate_pairs_relative(&winnowed, &frequent.winnowed, WINNOWED_SHARE, MIN_SHARED_WINNOWED);
-        for (a, b) in by_sentences.into_iter().chain(by_winnowing) {
-            let (a, b) = (a as usize, b as usize);
-            out.entry((a, b)).or_insert_with(|| (fps[a] ^ fps[b]).count_ones());
-        }
+        pairs.extend(passage::arena_pairs(windows, posting, MIN_SHARED_WINDOWS));
+        pairs.extend(passage::arena_pairs_relative(
+            winnowed,
+            posting,
+            WINNOWED_SHARE,
+            MIN_SHARED_WINNOWED,
+        ));
     }
-    out
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .map(|(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            ((a, b), (fps[a] ^ fps[b]).count_ones())
+        })
+        .collect()
 }
 
 /// Passage fingerprints found in too many documents of the scan.
@@ -220,25 +261,6 @@ pub struct Frequent {
     pub windows: FxHashSet<u64>,
     pub sentences: FxHashSet<u64>,
     pub winnowed: FxHashSet<u64>,
-}
-
-impl Frequent {
-    fn of(docs: &[Meta]) -> Frequent {
-        let (threshold, posting) = (
-            passage::frequent_threshold(docs.len()),
-            passage::posting_threshold(docs.len()),
-        );
-        let of = |f: fn(&PassageHashes) -> &[u64], t: usize| passage::frequent(docs.iter().map(|d| f(d.hashes)), t);
-        // One set at a time (each sorts in parallel): one copy of the hashes in memory.
-        let windows = of(|h| &h.windows, posting);
-        let sentences = of(|h| &h.sentences, threshold);
-        let winnowed = of(|h| &h.winnowed, posting);
-        Frequent {
-            windows,
-            sentences,
-            winnowed,
-        }
-    }
 }
 
 /// Per document, what verification needs; built only for candidates, one
@@ -254,17 +276,16 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(loaded: Loaded, hashes: &PassageHashes, frequent: &Frequent, opts: &ReuseOptions) -> Prepared {
+    fn of(loaded: Loaded, frequent: &Frequent, opts: &ReuseOptions) -> Prepared {
         let raw = Shingles::of(&comparison_key(&loaded.text));
         let keyed = if !opts.passages {
             Keyed::default()
         } else if !opts.boilerplate {
             Keyed::of_without_boilerplate(&loaded.text)
         } else {
+            // Marks nothing where the text has no frequent sentence.
             let mut k = Keyed::of(&loaded.text);
-            if hashes.sentences.iter().any(|h| frequent.sentences.contains(h)) {
-                k.mark_frequent(&frequent.sentences);
-            }
+            k.mark_frequent(&frequent.sentences);
             k
         };
         Prepared {
@@ -294,19 +315,31 @@ struct Evaluated {
 /// Find every pair that shares text, and the ratios, with every text in memory.
 pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
     let metas: Vec<Meta> = docs.iter().map(Doc::meta).collect();
+    let mut hashes = PassageArena::default();
+    for d in docs {
+        hashes.push(d.hashes);
+    }
     let load = |i: usize| {
         Some(Loaded {
             text: docs[i].text.to_string(),
             lines: docs[i].lines.clone(),
         })
     };
-    let mut found = find_streaming(&metas, &load, opts);
+    let mut pairs = Vec::new();
+    let reduced = find_streaming(&metas, hashes, &load, opts, &mut |block| pairs.extend(block));
+    let mut ratios: Vec<Option<Ratios>> = vec![None; docs.len()];
     if opts.passages {
-        for (r, d) in found.ratios.iter_mut().zip(docs) {
+        reduced.ratios(&metas, &load, &mut |i, r| ratios[i] = r);
+        for (r, d) in ratios.iter_mut().zip(docs) {
             r.get_or_insert_with(|| doc_ratios(d.text, &[], |_| String::new()));
         }
     }
-    found
+    Reuse {
+        pairs,
+        ratios,
+        boilerplate_only: reduced.boilerplate_only,
+        candidates: reduced.candidates,
+    }
 }
 
 impl Doc<'_> {
@@ -314,45 +347,129 @@ impl Doc<'_> {
         Meta {
             name: self.name,
             fingerprint: self.fingerprint,
-            hashes: self.hashes,
             date: self.date,
             forwards: self.forwards,
         }
     }
 }
 
-/// Find every pair that shares text, and the ratios, holding only the
-/// fingerprints: candidate pairs are verified a block at a time on texts
-/// that `load` rebuilds (and that are dropped after the block), in the same
-/// order and with the same code as when every text is in memory. Documents
-/// that `load` cannot rebuild (a file changed or removed since) take part in
-/// no pair. With passages, `ratios` are `None` for documents charged with no
-/// copy: their ratios are [`doc_ratios`] with no source, which the caller
-/// computes while it has the text.
-pub fn find_streaming(docs: &[Meta], load: &(dyn Fn(usize) -> Option<Loaded> + Sync), opts: &ReuseOptions) -> Reuse {
-    let n = docs.len();
+/// Find every pair that shares text holding only the fingerprints: candidate
+/// pairs are verified a block at a time on texts that `load` rebuilds (and
+/// that are dropped after the block), in the same order and with the same
+/// code as when every text is in memory. Documents that `load` cannot
+/// rebuild (a file changed or removed since) take part in no pair. Reported
+/// pairs go to `pairs` a block at a time, in (a, b) order, and are not kept;
+/// the ratios of the documents charged with copies come from
+/// [`Reduced::ratios`] (the others' are [`doc_ratios`] with no source, which
+/// the caller computes while it has the text). `hashes` holds one entry per
+/// document of `docs`, and is dropped as candidate generation goes.
+pub fn find_streaming(
+    docs: &[Meta],
+    hashes: PassageArena,
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    opts: &ReuseOptions,
+    pairs: &mut dyn FnMut(Vec<Found>),
+) -> Reduced {
     let mut clock = Stages::new();
+    let PassageArena {
+        windows,
+        sentences,
+        winnowed,
+    } = hashes;
     let frequent = if opts.passages && opts.boilerplate {
-        Frequent::of(docs)
+        Frequent {
+            sentences: sentences.into_frequent(passage::frequent_threshold(docs.len())),
+            ..Frequent::default()
+        }
     } else {
+        drop(sentences);
         Frequent::default()
     };
     clock.lap("frequent passages");
-    let list: Vec<((usize, usize), u32)> = candidates(docs, opts, &frequent).into_iter().collect();
+    let list = candidates(docs, windows, winnowed, opts);
     clock.lap(&format!("candidates ({})", list.len()));
-    let evaluated = verify_blocks(docs, &list, load, &frequent, opts);
-    clock.lap("verify and align");
-    let ratios = if opts.passages {
-        ratios(docs, &evaluated, load)
-    } else {
-        vec![None; n]
-    };
-    clock.lap("ratios");
-    Reuse {
-        boilerplate_only: evaluated.iter().filter(|e| e.boilerplate_only).count(),
+    let mut reduced = Reduced {
         candidates: list.len(),
-        pairs: evaluated.into_iter().filter_map(|e| e.found).collect(),
-        ratios,
+        ..Reduced::default()
+    };
+    verify_blocks(docs, &list, load, &frequent, opts, &mut |block| {
+        let mut found = Vec::new();
+        for e in block {
+            reduced.boilerplate_only += usize::from(e.boilerplate_only);
+            if opts.passages {
+                reduced.cover(docs, &e);
+            }
+            found.extend(e.found);
+        }
+        pairs(found);
+    });
+    clock.lap("verify and align");
+    reduced
+}
+
+impl Reduced {
+    /// Keep what the ratios need of an aligned pair.
+    fn cover(&mut self, docs: &[Meta], e: &Evaluated) {
+        let (a, b) = e.pair;
+        let forwarding = e.relation == Some(Relation::Forwarding);
+        for (doc, other, spans) in [(a, b, &e.cover.0), (b, a, &e.cover.1)] {
+            if charged(docs[doc].date, docs[other].date) {
+                self.spans.extend_from_slice(spans);
+                self.covers.push(Cover {
+                    doc: doc as u32,
+                    other: other as u32,
+                    forwarding,
+                    end: self.spans.len(),
+                });
+            }
+        }
+    }
+
+    /// The ratios of every document charged in a pair, from the aligned
+    /// pairs, to `emit` in document order (`None` where `load` cannot rebuild
+    /// the text); the others have none. Texts are rebuilt a block at a time.
+    pub fn ratios(
+        &self,
+        docs: &[Meta],
+        load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+        emit: &mut dyn FnMut(usize, Option<Ratios>),
+    ) {
+        let mut clock = Stages::new();
+        // Per document, its covers in the order the pairs were verified.
+        let mut order: Vec<u32> = (0..self.covers.len() as u32).collect();
+        order.sort_by_key(|&c| self.covers[c as usize].doc);
+        let charged: Vec<&[u32]> = order
+            .chunk_by(|&x, &y| self.covers[x as usize].doc == self.covers[y as usize].doc)
+            .collect();
+        let source = |c: u32| {
+            let c = c as usize;
+            let start = if c == 0 { 0 } else { self.covers[c - 1].end };
+            Source {
+                other: self.covers[c].other as usize,
+                spans: &self.spans[start..self.covers[c].end],
+                forwarding: self.covers[c].forwarding,
+            }
+        };
+        for block in charged.chunks(BLOCK_DOCS) {
+            let done: Vec<(usize, Option<Ratios>)> = block
+                .par_iter()
+                .map(|covers| {
+                    let i = self.covers[covers[0] as usize].doc as usize;
+                    let sources: Vec<Source> = covers.iter().map(|&c| source(c)).collect();
+                    let r = load(i).map(|l| doc_ratios(&l.text, &sources, |o| docs[o].name.to_string()));
+                    (i, r)
+                })
+                .collect();
+            for (i, r) in done {
+                emit(i, r);
+            }
+        }
+        clock.lap("ratios");
+    }
+
+    /// Bytes held for the ratios (for the `WENSHAN_TIMINGS` lines).
+    pub fn bytes(&self) -> usize {
+        self.covers.capacity() * std::mem::size_of::<Cover>() + self.spans.capacity() * std::mem::size_of::<Span>()
     }
 }
 
@@ -534,6 +651,24 @@ fn charged(me: Option<Date>, other: Option<Date>) -> bool {
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+、").expect("pattern compiles"));
 
+/// Resident memory now and at its peak, for the `WENSHAN_TIMINGS` lines
+/// (Linux: `/proc/self/status`; empty elsewhere).
+pub(crate) fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (kib("VmRSS:"), kib("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(" (RSS {} MiB, peak {} MiB)", now / 1024, peak / 1024),
+        _ => String::new(),
+    }
+}
+
 /// Wall time of each reduce stage on stderr when `WENSHAN_TIMINGS` is set
 /// (for profiling runs; never in reports).
 struct Stages(Option<std::time::Instant>);
@@ -544,7 +679,7 @@ impl Stages {
     }
     fn lap(&mut self, what: &str) {
         if let Some(t) = &mut self.0 {
-            eprintln!("reduce: {what} {:.2}s", t.elapsed().as_secs_f64());
+            eprintln!("reduce: {what} {:.2}s{}", t.elapsed().as_secs_f64(), memory_note());
             *t = std::time::Instant::now();
         }
     }
@@ -557,8 +692,8 @@ fn verify_blocks(
     load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
     frequent: &Frequent,
     opts: &ReuseOptions,
-) -> Vec<Evaluated> {
-    let mut evaluated: Vec<Evaluated> = Vec::new();
+    on_block: &mut dyn FnMut(Vec<Evaluated>),
+) {
     let blocks = blocks(list, BLOCK_DOCS);
     if std::env::var_os("WENSHAN_TIMINGS").is_some() {
         eprintln!("reduce: {} blocks of at most {BLOCK_DOCS} documents", blocks.len());
@@ -569,15 +704,34 @@ fn verify_blocks(
         ids.dedup();
         let prepared: Vec<Option<Prepared>> = ids
             .par_iter()
-            .map(|&i| Some(Prepared::of(load(i)?, docs[i].hashes, frequent, opts)))
+            .map(|&i| Some(Prepared::of(load(i)?, frequent, opts)))
             .collect();
         let at = |i: usize| ids.binary_search(&i).ok().and_then(|k| prepared[k].as_ref());
-        evaluated.par_extend(block.par_iter().filter_map(|&((a, b), hamming)| {
-            let (pa, pb) = (at(a)?, at(b)?);
-            evaluate(docs, (a, b), hamming, (pa, pb), opts)
-        }));
+        let evaluated: Vec<Evaluated> = block
+            .par_iter()
+            .filter_map(|&((a, b), hamming)| {
+                let (pa, pb) = (at(a)?, at(b)?);
+                evaluate(docs, (a, b), hamming, (pa, pb), opts)
+            })
+            .collect();
+        drop(prepared);
+        on_block(evaluated);
     }
-    evaluated
+}
+
+/// [`verify_blocks`], the reported pairs collected.
+fn verified(
+    docs: &[Meta],
+    list: &[((usize, usize), u32)],
+    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+    frequent: &Frequent,
+    opts: &ReuseOptions,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    verify_blocks(docs, list, load, frequent, opts, &mut |block| {
+        found.extend(block.into_iter().filter_map(|e| e.found));
+    });
+    found
 }
 
 /// Verify given pairs (`wenshan verify`: candidates joined elsewhere) with
@@ -609,10 +763,7 @@ pub fn verify_pairs(
         },
         ..Frequent::default()
     };
-    verify_blocks(docs, &list, load, &frequent, opts)
-        .into_iter()
-        .filter_map(|e| e.found)
-        .collect()
+    verified(docs, &list, load, &frequent, opts)
 }
 
 /// The reported pairs among `cands` only: what `check` uses, with the
@@ -624,16 +775,7 @@ pub fn find_among(
     frequent: &Frequent,
     opts: &ReuseOptions,
 ) -> Vec<Found> {
-    let metas: Vec<Meta> = docs
-        .iter()
-        .map(|d| Meta {
-            name: d.name,
-            fingerprint: d.fingerprint,
-            hashes: d.hashes,
-            date: d.date,
-            forwards: d.forwards,
-        })
-        .collect();
+    let metas: Vec<Meta> = docs.iter().map(Doc::meta).collect();
     let load = |i: usize| {
         docs.get(i).map(|d| Loaded {
             text: d.text.to_string(),
@@ -641,10 +783,7 @@ pub fn find_among(
         })
     };
     let list: Vec<((usize, usize), u32)> = cands.into_iter().collect();
-    verify_blocks(&metas, &list, &load, frequent, opts)
-        .into_iter()
-        .filter_map(|e| e.found)
-        .collect()
+    verified(&metas, &list, &load, frequent, opts)
 }
 
 /// Consecutive runs of candidate pairs that touch at most `budget` documents each.
@@ -664,50 +803,6 @@ fn blocks(list: &[((usize, usize), u32)], budget: usize) -> Vec<&[((usize, usize
     }
     if start < list.len() {
         out.push(&list[start..]);
-    }
-    out
-}
-
-/// The ratios of every document charged in a pair, from the aligned pairs;
-/// `None` for the others. Texts are rebuilt a block at a time.
-fn ratios(
-    docs: &[Meta],
-    evaluated: &[Evaluated],
-    load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
-) -> Vec<Option<Ratios>> {
-    // Per document: (other document, spans, forwarding?) for every pair it is charged in.
-    let mut sources: Vec<Vec<Source>> = vec![Vec::new(); docs.len()];
-    for e in evaluated {
-        let (a, b) = e.pair;
-        let forwarding = e.relation == Some(Relation::Forwarding);
-        if charged(docs[a].date, docs[b].date) {
-            sources[a].push(Source {
-                other: b,
-                spans: &e.cover.0,
-                forwarding,
-            });
-        }
-        if charged(docs[b].date, docs[a].date) {
-            sources[b].push(Source {
-                other: a,
-                spans: &e.cover.1,
-                forwarding,
-            });
-        }
-    }
-    let charged: Vec<usize> = (0..docs.len()).filter(|&i| !sources[i].is_empty()).collect();
-    let mut out: Vec<Option<Ratios>> = vec![None; docs.len()];
-    for block in charged.chunks(BLOCK_DOCS) {
-        let done: Vec<(usize, Option<Ratios>)> = block
-            .par_iter()
-            .map(|&i| {
-                let r = load(i).map(|l| doc_ratios(&l.text, &sources[i], |o| docs[o].name.to_string()));
-                (i, r)
-            })
-            .collect();
-        for (i, r) in done {
-            out[i] = r;
-        }
     }
     out
 }

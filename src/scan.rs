@@ -12,16 +12,16 @@ use crate::document::Structure;
 use crate::fingerprint::{Fingerprint, Method};
 use crate::normalize::normalize;
 use crate::parse::parse;
-use crate::passage::{Keyed, PassageHashes};
+use crate::passage::{Keyed, PassageArena, PassageHashes};
 use crate::read;
-use crate::report::DisguisedIssuance;
-use crate::report::{round4, DocumentEntry, FamilyEntry, PairEntry, Report};
-use crate::reuse::{self, LineMap, ReuseOptions};
+use crate::report::{self, round4, DisguisedIssuance, DocumentEntry, FamilyEntry, PairEntry, Report};
+use crate::reuse::{self, LineMap, Reduced, ReuseOptions};
 use crate::rules::Detector;
 use crate::segment::Segmenter;
 use crate::verify::Thresholds;
-use crate::walk::{walk, WalkError};
+use crate::walk::{self, walk, WalkError};
 use rayon::prelude::*;
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -126,39 +126,6 @@ pub fn analyze_with(raw: &str, method: Method, passages: bool, detector: Option<
     }
 }
 
-/// What the scan keeps of an analysed document until the report: its report
-/// entry (with the ratios it has when nothing is copied into it) and what
-/// candidate generation needs. No text: memory grows with the index only.
-struct Kept {
-    entry: DocumentEntry,
-    hashes: PassageHashes,
-    forwards: bool,
-    /// xxh3 of the normalised text: a re-read must find the same text.
-    text_hash: u64,
-}
-
-impl Kept {
-    fn of(path: &str, a: Analyzed, passages: bool) -> Kept {
-        let ratios = passages.then(|| reuse::doc_ratios(&a.text, &[], |_| String::new()));
-        let text_hash = xxh3_64(a.text.as_bytes());
-        let entry = DocumentEntry {
-            ratios,
-            ..analyzed_entry(path, &a)
-        };
-        let mut hashes = a.passage_hashes;
-        hashes.windows.shrink_to_fit();
-        hashes.sentences.shrink_to_fit();
-        hashes.winnowed.shrink_to_fit();
-        let forwards = a.forwards;
-        Kept {
-            entry,
-            hashes,
-            forwards,
-            text_hash,
-        }
-    }
-}
-
 /// [`analyze_with`], with a bug on one odd input turned into that file's
 /// error: a batch of thousands must not die on one document.
 pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
@@ -170,6 +137,9 @@ pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&D
 pub enum ScanError {
     #[error(transparent)]
     Walk(#[from] WalkError),
+    /// The temporary files of a streamed report could not be written or read.
+    #[error("临时文件读写失败：{0}")]
+    Spill(#[from] std::io::Error),
 }
 
 pub fn reuse_options(opts: &ScanOptions) -> ReuseOptions {
@@ -214,6 +184,230 @@ pub fn scan_with_stats(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(Report, ScanStats), ScanError> {
+    let mut documents: Vec<DocumentEntry> = Vec::new();
+    let mut mapped = map(root, opts, config, progress, false, &mut |entry| {
+        if let Entry::Value(d) = entry {
+            documents.push(*d);
+        }
+        Ok(())
+    })?;
+    let mut pairs: Vec<PairEntry> = Vec::new();
+    let reduced = mapped.reduce(opts, &mut |found, metas| {
+        pairs.extend(found.into_iter().map(|v| {
+            let (a, b) = (metas[v.a].name, metas[v.b].name);
+            pair_entry(v, a, b)
+        }));
+        Ok(())
+    })?;
+    if opts.passages {
+        let metas = mapped.metas();
+        let load = mapped.loader(opts);
+        reduced.ratios(&metas, &load, &mut |k, r| {
+            if let Some(r) = r {
+                documents[mapped.ok[k]].ratios = Some(r);
+            }
+        });
+    }
+    let stats = ScanStats {
+        candidates: reduced.candidates,
+        boilerplate_only: reduced.boilerplate_only,
+    };
+    let report = Report {
+        tool: "wenshan",
+        version: env!("CARGO_PKG_VERSION"),
+        root: root.to_string_lossy().into_owned(),
+        documents,
+        pairs,
+        families: mapped.families(),
+    };
+    Ok((report, stats))
+}
+
+/// Scan a folder (or one file) for a JSON report that is written as it is
+/// produced ([`JsonScan::write_json`]): the same bytes as the [`Report`] of
+/// [`scan_with`], without holding it. Document and pair entries wait as JSON
+/// in unnamed temporary files in `spill_dir` (the operating system removes
+/// them when they are closed, whatever ends the run); memory holds the
+/// fingerprints, the candidates, and what the ratios need.
+pub fn scan_json(
+    root: &Path,
+    opts: &ScanOptions,
+    config: &Config,
+    progress: &dyn Progress,
+    spill_dir: &Path,
+) -> Result<JsonScan, ScanError> {
+    let mut documents = Spill::new(spill_dir)?;
+    let mut mapped = map(root, opts, config, progress, true, &mut |entry| match entry {
+        Entry::Json(parts) => documents.record(&parts),
+        Entry::Value(_) => unreachable!("the map renders entries as JSON here"),
+    })?;
+    let mut pairs = Spill::new(spill_dir)?;
+    let mut pair_count = 0usize;
+    let reduced = mapped.reduce(opts, &mut |found, metas| {
+        let rendered: Vec<Vec<u8>> = found
+            .into_par_iter()
+            .map(|v| {
+                let (a, b) = (metas[v.a].name, metas[v.b].name);
+                report::pair_json(&pair_entry(v, a, b))
+            })
+            .collect();
+        for json in rendered {
+            pairs.write(if pair_count == 0 { b"\n    " } else { b",\n    " })?;
+            pairs.write(&json)?;
+            pair_count += 1;
+        }
+        Ok(())
+    })?;
+    Ok(JsonScan {
+        root: root.to_string_lossy().into_owned(),
+        opts: *opts,
+        mapped,
+        reduced,
+        documents,
+        pairs,
+        pair_count,
+    })
+}
+
+/// A scan whose JSON report is ready to be written ([`scan_json`]).
+pub struct JsonScan {
+    root: String,
+    opts: ScanOptions,
+    mapped: Mapped,
+    reduced: Reduced,
+    documents: Spill,
+    pairs: Spill,
+    pair_count: usize,
+}
+
+impl JsonScan {
+    pub fn stats(&self) -> ScanStats {
+        ScanStats {
+            candidates: self.reduced.candidates,
+            boilerplate_only: self.reduced.boilerplate_only,
+        }
+    }
+
+    /// Write the report: the bytes of [`Report::write_json`]. The ratios of
+    /// the documents charged with copies are computed here, a block at a
+    /// time, and put in place of those the map wrote as the entries stream by.
+    pub fn write_json(self, out: &mut dyn Write) -> std::io::Result<()> {
+        let JsonScan {
+            root,
+            opts,
+            mapped,
+            reduced,
+            documents,
+            pairs,
+            pair_count,
+        } = self;
+        let mut w = report::JsonWriter::start(out, &root)?;
+        let mut records = Records {
+            reader: documents.reader()?,
+            read: 0,
+        };
+        if opts.passages {
+            let metas = mapped.metas();
+            let load = mapped.loader(&opts);
+            let mut failed: Option<std::io::Error> = None;
+            reduced.ratios(&metas, &load, &mut |k, r| {
+                let result = (|| {
+                    records.copy_until(mapped.ok[k], &mut w)?;
+                    let [a, b, c] = records.next()?;
+                    match r {
+                        Some(r) => w.entry(&[&a, &report::ratios_json(Some(&r)), &c]),
+                        None => w.entry(&[&a, &b, &c]),
+                    }
+                })();
+                if let Err(e) = result {
+                    failed.get_or_insert(e);
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        records.copy_until(mapped.entries.len(), &mut w)?;
+        drop(records);
+        w.next("pairs")?;
+        if pair_count > 0 {
+            w.raw_entries(&mut pairs.reader()?)?;
+        }
+        w.next("families")?;
+        for f in mapped.families() {
+            w.entry(&[&report::family_json(&f)])?;
+        }
+        w.finish()
+    }
+}
+
+/// The document records of a [`Spill`], read back in order.
+struct Records {
+    reader: std::io::BufReader<std::fs::File>,
+    read: usize,
+}
+
+impl Records {
+    fn next(&mut self) -> std::io::Result<[Vec<u8>; 3]> {
+        self.read += 1;
+        read_record(&mut self.reader)
+    }
+
+    /// Write the entries before document `until` as they were recorded.
+    fn copy_until(&mut self, until: usize, w: &mut report::JsonWriter) -> std::io::Result<()> {
+        while self.read < until {
+            let [a, b, c] = self.next()?;
+            w.entry(&[&a, &b, &c])?;
+        }
+        Ok(())
+    }
+}
+
+/// A document entry as the map hands it over: a value for the in-memory
+/// report, or its JSON (cut around the ratios) for the streamed one.
+enum Entry {
+    Value(Box<DocumentEntry>),
+    Json([Vec<u8>; 3]),
+}
+
+/// What the reduce needs of a readable document (its entry aside).
+#[derive(Debug, Clone, Copy)]
+struct Info {
+    fingerprint: u64,
+    /// xxh3 of the normalised text: a re-read must find the same text.
+    text_hash: u64,
+    date: Option<crate::document::Date>,
+    forwards: bool,
+}
+
+/// The scan after the map: no texts and no entries (they went to the
+/// caller), only what candidate generation, verification and the families
+/// need.
+struct Mapped {
+    entries: Vec<walk::Entry>,
+    /// Positions in `entries` of the readable documents, the only ones that
+    /// take part in matching; `infos` and the passage arena follow them.
+    ok: Vec<usize>,
+    infos: Vec<Info>,
+    hashes: PassageArena,
+    /// Pairs found by the reduce, as positions in `entries`.
+    links: Vec<(usize, usize)>,
+}
+
+/// Documents analysed at a time: their entries go to the caller, their
+/// fingerprints to one arena, before the next chunk is read.
+const MAP_CHUNK: usize = 4096;
+
+/// The map: every document read and analysed (in parallel, a chunk at a
+/// time); its entry goes to `put`, as JSON when `json` is set.
+fn map(
+    root: &Path,
+    opts: &ScanOptions,
+    config: &Config,
+    progress: &dyn Progress,
+    json: bool,
+    put: &mut dyn FnMut(Entry) -> std::io::Result<()>,
+) -> Result<Mapped, ScanError> {
     let started = std::time::Instant::now();
     let detector = opts.white_header.then(|| Detector::new(config));
     // Load the dictionary and the IDF table side by side while the walk runs
@@ -224,96 +418,197 @@ pub fn scan_with_stats(
     );
     let entries = entries?;
     progress.start(entries.len());
-    // The map keeps per document only its report entry and what candidate
-    // generation needs: the texts are dropped here and rebuilt by the reduce
-    // for the few documents that reach verification.
-    let kept: Vec<Result<Kept, String>> = entries
-        .par_iter()
-        .map(|e| {
-            let r = match &e.error {
-                Some(why) => Err(why.clone()),
-                None => read::read_file_with(&e.path, &opts.limits)
-                    .map_err(|err| err.to_string())
-                    .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref()))
-                    .map(|a| Kept::of(&e.rel, a, opts.passages)),
-            };
-            progress.advance();
-            r
-        })
-        .collect();
+    // Per document only its entry and what candidate generation needs are
+    // kept: the texts are dropped here and rebuilt by the reduce for the few
+    // documents that reach verification.
+    let mut mapped = Mapped {
+        ok: Vec::new(),
+        infos: Vec::new(),
+        hashes: PassageArena::default(),
+        links: Vec::new(),
+        entries: Vec::new(),
+    };
+    for (c, chunk) in entries.chunks(MAP_CHUNK).enumerate() {
+        let done: Vec<(Entry, Option<(Info, PassageHashes)>)> = chunk
+            .par_iter()
+            .map(|e| {
+                let r = match &e.error {
+                    Some(why) => Err(why.clone()),
+                    None => read::read_file_with(&e.path, &opts.limits)
+                        .map_err(|err| err.to_string())
+                        .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref())),
+                };
+                let (entry, kept) = match r {
+                    Ok(a) => {
+                        let (entry, info, hashes) = keep(&e.rel, a, opts.passages);
+                        (entry, Some((info, hashes)))
+                    }
+                    Err(why) => (document_entry(&e.rel, &Err(why)), None),
+                };
+                progress.advance();
+                let entry = if json {
+                    Entry::Json(report::document_json(entry))
+                } else {
+                    Entry::Value(Box::new(entry))
+                };
+                (entry, kept)
+            })
+            .collect();
+        for (j, (entry, kept)) in done.into_iter().enumerate() {
+            if let Some((info, hashes)) = kept {
+                mapped.ok.push(c * MAP_CHUNK + j);
+                mapped.infos.push(info);
+                mapped.hashes.push(&hashes);
+            }
+            put(entry)?;
+        }
+    }
+    mapped.entries = entries;
     progress.finish();
     if std::env::var_os("WENSHAN_TIMINGS").is_some() {
-        eprintln!("map: {:.2}s", started.elapsed().as_secs_f64());
+        let h = &mapped.hashes;
+        eprintln!(
+            "map: {:.2}s{}; passage hashes: {} windows, {} sentences, {} winnowed",
+            started.elapsed().as_secs_f64(),
+            reuse::memory_note(),
+            h.windows.total(),
+            h.sentences.total(),
+            h.winnowed.total()
+        );
+    }
+    Ok(mapped)
+}
+
+/// The report entry, the reduce's information and the passage fingerprints
+/// of an analysed document. The entry has the ratios the document has when
+/// nothing is copied into it.
+fn keep(path: &str, a: Analyzed, passages: bool) -> (DocumentEntry, Info, PassageHashes) {
+    let ratios = passages.then(|| reuse::doc_ratios(&a.text, &[], |_| String::new()));
+    let entry = DocumentEntry {
+        ratios,
+        ..analyzed_entry(path, &a)
+    };
+    let info = Info {
+        fingerprint: a.fingerprint.0,
+        text_hash: xxh3_64(a.text.as_bytes()),
+        date: a.structure.date,
+        forwards: a.forwards,
+    };
+    (entry, info, a.passage_hashes)
+}
+
+/// Where the reduce hands reported pairs, a block at a time, with the
+/// documents their positions point into.
+type PairSink<'a> = &'a mut dyn FnMut(Vec<reuse::Found>, &[reuse::Meta]) -> std::io::Result<()>;
+
+impl Mapped {
+    fn metas(&self) -> Vec<reuse::Meta<'_>> {
+        self.ok
+            .iter()
+            .zip(&self.infos)
+            .map(|(&i, info)| reuse::Meta {
+                name: &self.entries[i].rel,
+                fingerprint: info.fingerprint,
+                date: info.date,
+                forwards: info.forwards,
+            })
+            .collect()
     }
 
-    // Only readable documents take part in matching; `ok` maps back to entries.
-    let ok: Vec<usize> = (0..entries.len()).filter(|&i| kept[i].is_ok()).collect();
-    let good = |i: usize| kept[i].as_ref().ok();
-    let metas: Vec<reuse::Meta> = ok
-        .iter()
-        .filter_map(|&i| Some((i, good(i)?)))
-        .map(|(i, k)| reuse::Meta {
-            name: &entries[i].rel,
-            fingerprint: k.entry.simhash.map_or(0, |f| f.0),
-            hashes: &k.hashes,
-            date: k.entry.date,
-            forwards: k.forwards,
-        })
-        .collect();
-    // The file must still read as it did in the map step.
-    let load = |k: usize| reload(&entries[ok[k]].path, &opts.limits, good(ok[k])?.text_hash);
-    let found = reuse::find_streaming(&metas, &load, &reuse_options(opts));
-    let mut ratios: Vec<Option<crate::report::Ratios>> = vec![None; entries.len()];
-    for (k, r) in found.ratios.into_iter().enumerate() {
-        ratios[ok[k]] = r;
+    /// Rebuild a readable document's text; the file must still read as it
+    /// did in the map step.
+    fn loader<'a>(&'a self, opts: &'a ScanOptions) -> impl Fn(usize) -> Option<reuse::Loaded> + Sync + 'a {
+        move |k: usize| reload(&self.entries[self.ok[k]].path, &opts.limits, self.infos[k].text_hash)
     }
 
-    let documents: Vec<DocumentEntry> = entries
-        .iter()
-        .zip(kept)
-        .zip(ratios)
-        .map(|((e, k), r)| match k {
-            Ok(k) => DocumentEntry {
-                ratios: r.or(k.entry.ratios),
-                ..k.entry
-            },
-            Err(why) => document_entry(&e.rel, &Err(why)),
-        })
-        .collect();
-    let links: Vec<(usize, usize)> = found.pairs.iter().map(|v| (ok[v.a], ok[v.b])).collect();
-    // Moved, not copied: at a million documents the passages of the pairs are gigabytes.
-    let pairs: Vec<PairEntry> = found
-        .pairs
-        .into_iter()
-        .map(|v| {
-            let (a, b) = (ok[v.a], ok[v.b]);
-            pair_entry(v, &entries[a].rel, &entries[b].rel)
-        })
-        .collect();
-    let dates: Vec<Option<crate::document::Date>> = documents.iter().map(|d| d.date).collect();
-    let families = cluster::families(entries.len(), &links, |i| dates[i], |i| entries[i].rel.clone())
-        .into_iter()
-        .map(|members| {
-            let members: Vec<String> = members.into_iter().map(|i| entries[i].rel.clone()).collect();
-            FamilyEntry {
-                earliest: members[0].clone(),
-                members,
+    /// Candidates, verification and alignment: reported pairs go to `pairs`
+    /// a block at a time, in order, with the documents they point into; the
+    /// passage arena is dropped as it is indexed.
+    fn reduce(&mut self, opts: &ScanOptions, pairs: PairSink) -> Result<Reduced, ScanError> {
+        let hashes = std::mem::take(&mut self.hashes);
+        let metas = self.metas();
+        let load = self.loader(opts);
+        let mut links = Vec::new();
+        let mut failed: Option<std::io::Error> = None;
+        let reduced = reuse::find_streaming(&metas, hashes, &load, &reuse_options(opts), &mut |found| {
+            links.extend(found.iter().map(|v| (self.ok[v.a], self.ok[v.b])));
+            if failed.is_none() {
+                if let Err(e) = pairs(found, &metas) {
+                    failed = Some(e);
+                }
             }
-        })
-        .collect();
-    let stats = ScanStats {
-        candidates: found.candidates,
-        boilerplate_only: found.boilerplate_only,
-    };
-    let report = Report {
-        tool: "wenshan",
-        version: env!("CARGO_PKG_VERSION"),
-        root: root.to_string_lossy().into_owned(),
-        documents,
-        pairs,
-        families,
-    };
-    Ok((report, stats))
+        });
+        drop((metas, load));
+        self.links = links;
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(reduced),
+        }
+    }
+
+    /// Families of the found pairs, earliest first.
+    fn families(&self) -> Vec<FamilyEntry> {
+        let mut dates: Vec<Option<crate::document::Date>> = vec![None; self.entries.len()];
+        for (&i, info) in self.ok.iter().zip(&self.infos) {
+            dates[i] = info.date;
+        }
+        let rel = |i: usize| self.entries[i].rel.clone();
+        cluster::families(self.entries.len(), &self.links, |i| dates[i], rel)
+            .into_iter()
+            .map(|members| {
+                let members: Vec<String> = members.into_iter().map(rel).collect();
+                FamilyEntry {
+                    earliest: members[0].clone(),
+                    members,
+                }
+            })
+            .collect()
+    }
+}
+
+/// An unnamed temporary file, written once and read back once; the
+/// operating system removes it when it is closed, whatever ends the run
+/// (error, panic, kill), so none is ever left behind.
+struct Spill(std::io::BufWriter<std::fs::File>);
+
+impl Spill {
+    fn new(dir: &Path) -> std::io::Result<Spill> {
+        let file = tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())?;
+        Ok(Spill(std::io::BufWriter::with_capacity(1 << 20, file)))
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(bytes)
+    }
+
+    /// Pieces with their lengths, read back by [`read_record`].
+    fn record(&mut self, pieces: &[Vec<u8>; 3]) -> std::io::Result<()> {
+        for p in pieces {
+            self.0.write_all(&(p.len() as u64).to_le_bytes())?;
+        }
+        for p in pieces {
+            self.0.write_all(p)?;
+        }
+        Ok(())
+    }
+
+    fn reader(self) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+        let mut file = self.0.into_inner().map_err(|e| e.into_error())?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        Ok(std::io::BufReader::with_capacity(1 << 20, file))
+    }
+}
+
+fn read_record(r: &mut impl Read) -> std::io::Result<[Vec<u8>; 3]> {
+    let mut lens = [0u8; 24];
+    r.read_exact(&mut lens)?;
+    let mut out: [Vec<u8>; 3] = Default::default();
+    for (k, piece) in out.iter_mut().enumerate() {
+        let len = u64::from_le_bytes(lens[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+        piece.resize(len as usize, 0);
+        r.read_exact(piece)?;
+    }
+    Ok(out)
 }
 
 /// The report entry of a found pair.
@@ -377,5 +672,49 @@ fn document_entry(path: &str, a: &Result<Analyzed, String>) -> DocumentEntry {
             ratios: None,
             disguised_issuance: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_json_report_is_the_in_memory_one_and_leaves_no_file() {
+        let demo = Path::new("corpora/demo");
+        let spill = std::env::temp_dir().join(format!("wenshan-spill-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&spill);
+        std::fs::create_dir_all(&spill).unwrap();
+        for passages in [true, false] {
+            let opts = ScanOptions {
+                passages,
+                ..ScanOptions::default()
+            };
+            let (report, stats) = scan_with_stats(demo, &opts, &Config::default(), &Silent).unwrap();
+            let scanned = scan_json(demo, &opts, &Config::default(), &Silent, &spill).unwrap();
+            assert_eq!(scanned.stats(), stats);
+            let mut streamed = Vec::new();
+            scanned.write_json(&mut streamed).unwrap();
+            assert!(
+                String::from_utf8(streamed).unwrap() == report.to_json(),
+                "passages {passages}"
+            );
+        }
+        // The temporary files were never named, so nothing is left.
+        assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
+        std::fs::remove_dir_all(&spill).unwrap();
+    }
+
+    #[test]
+    fn a_spill_folder_that_does_not_exist_falls_back_to_the_system_one() {
+        let missing = Path::new("/nonexistent/wenshan/spill");
+        let scanned = scan_json(
+            Path::new("corpora/demo"),
+            &ScanOptions::default(),
+            &Config::default(),
+            &Silent,
+            missing,
+        );
+        assert!(scanned.is_ok());
     }
 }

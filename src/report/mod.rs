@@ -216,6 +216,131 @@ impl Report {
     }
 }
 
+/// Nesting of a document, pair or family entry in the report's JSON (the
+/// report object, then its array).
+const ENTRY_DEPTH: usize = 2;
+
+/// `json` (pretty-printed by serde_json at the top level) as it reads
+/// `depth` levels deeper: serde_json indents two spaces a level, and a line
+/// break only ever comes before an indent (a JSON string holds no raw one).
+fn reindent(json: &[u8], depth: usize, out: &mut Vec<u8>) {
+    let mut lines = json.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', 2 * depth));
+        out.extend_from_slice(line);
+    }
+}
+
+/// Pretty JSON of `value` nested `depth` levels deep in the report.
+fn pretty_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> Vec<u8> {
+    let json = serde_json::to_vec_pretty(value).expect("report values always serialise");
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    reindent(&json, depth, &mut out);
+    out
+}
+
+/// A document entry's JSON as it reads in the report, cut around the value
+/// of `ratios` (which the reduce fills in for documents charged with copies,
+/// after the entry is written away): `[before, ratios, after]`.
+pub fn document_json(mut entry: DocumentEntry) -> [Vec<u8>; 3] {
+    let ratios = entry.ratios.take();
+    let json = serde_json::to_vec_pretty(&entry).expect("an entry always serialises");
+    // The key at the entry's own level: a line break, two spaces. No string
+    // value can hold it (JSON escapes line breaks).
+    const KEY: &[u8] = b"\n  \"ratios\": ";
+    let at = json
+        .windows(KEY.len())
+        .position(|w| w == KEY)
+        .expect("an entry has ratios")
+        + KEY.len();
+    debug_assert!(json[at..].starts_with(b"null"));
+    let mut before = Vec::with_capacity(at + at / 4);
+    reindent(&json[..at], ENTRY_DEPTH, &mut before);
+    let mut after = Vec::with_capacity(json.len() - at);
+    reindent(&json[at + 4..], ENTRY_DEPTH, &mut after);
+    [before, ratios_json(ratios.as_ref()), after]
+}
+
+/// The value of a document entry's `ratios` as it reads in the report.
+pub fn ratios_json(ratios: Option<&Ratios>) -> Vec<u8> {
+    pretty_at(&ratios, ENTRY_DEPTH + 1)
+}
+
+/// A pair entry's JSON as it reads in the report.
+pub fn pair_json(pair: &PairEntry) -> Vec<u8> {
+    pretty_at(pair, ENTRY_DEPTH)
+}
+
+/// A family entry's JSON as it reads in the report.
+pub fn family_json(family: &FamilyEntry) -> Vec<u8> {
+    pretty_at(family, ENTRY_DEPTH)
+}
+
+/// The JSON report written as it is produced, entry by entry, in the bytes
+/// of [`Report::write_json`]: the documents, then the pairs, then the
+/// families (each entry from [`document_json`], [`pair_json`],
+/// [`family_json`]).
+pub struct JsonWriter<'a> {
+    out: &'a mut dyn std::io::Write,
+    /// No entry in the current array yet.
+    first: bool,
+}
+
+impl<'a> JsonWriter<'a> {
+    /// Write the report's header and open `documents`.
+    pub fn start(out: &'a mut dyn std::io::Write, root: &str) -> std::io::Result<JsonWriter<'a>> {
+        out.write_all(b"{\n  \"tool\": \"wenshan\",\n  \"version\": ")?;
+        serde_json::to_writer(&mut *out, env!("CARGO_PKG_VERSION"))?;
+        out.write_all(b",\n  \"root\": ")?;
+        serde_json::to_writer(&mut *out, root)?;
+        out.write_all(b",\n  \"documents\": [")?;
+        Ok(JsonWriter { out, first: true })
+    }
+
+    /// One entry of the current array, in pieces.
+    pub fn entry(&mut self, pieces: &[&[u8]]) -> std::io::Result<()> {
+        self.out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
+        self.first = false;
+        for p in pieces {
+            self.out.write_all(p)?;
+        }
+        Ok(())
+    }
+
+    /// Entries written elsewhere with their separators (`\n    ` before the
+    /// first, `,\n    ` before each other), into an array that has none yet.
+    pub fn raw_entries(&mut self, from: &mut dyn std::io::Read) -> std::io::Result<()> {
+        if std::io::copy(from, &mut self.out)? > 0 {
+            self.first = false;
+        }
+        Ok(())
+    }
+
+    /// Close the current array and open the next (`pairs`, then `families`).
+    pub fn next(&mut self, key: &str) -> std::io::Result<()> {
+        self.close()?;
+        self.out.write_all(b",\n  ")?;
+        serde_json::to_writer(&mut *self.out, key)?;
+        self.out.write_all(b": [")?;
+        self.first = true;
+        Ok(())
+    }
+
+    fn close(&mut self) -> std::io::Result<()> {
+        self.out.write_all(if self.first { b"]" } else { b"\n  ]" })
+    }
+
+    /// Close the last array and the report.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.close()?;
+        self.out.write_all(b"\n}\n")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +409,89 @@ mod tests {
         assert!(t.contains("相似度 91.2%"), "{t}");
         assert!(t.contains("青政办发〔2025〕9号"), "{t}");
         assert!(t.contains("a.txt（最早）"), "{t}");
+    }
+
+    /// [`JsonWriter`] over a report's entries.
+    fn streamed(r: &Report) -> String {
+        let mut out = Vec::new();
+        let mut w = JsonWriter::start(&mut out, &r.root).unwrap();
+        for d in &r.documents {
+            let parts = document_json(d.clone());
+            w.entry(&[&parts[0], &parts[1], &parts[2]]).unwrap();
+        }
+        w.next("pairs").unwrap();
+        for p in &r.pairs {
+            w.entry(&[&pair_json(p)]).unwrap();
+        }
+        w.next("families").unwrap();
+        for f in &r.families {
+            w.entry(&[&family_json(f)]).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_streamed_json_is_the_reports_json() {
+        let mut r = sample();
+        r.root = "草稿\n\"引号\"".into();
+        r.documents[0].ratios = Some(Ratios {
+            total: 0.5,
+            excluding_forwarding: 0.25,
+            largest_source: Some("b.txt".into()),
+            largest_source_ratio: 0.5,
+            sections: vec![SectionRatio {
+                heading: "一、\"ratios\": null".into(),
+                ratio: 1.0,
+            }],
+        });
+        r.documents[1].ratios = None;
+        r.documents[1].title = Some("\n  \"ratios\": 标题".into());
+        r.documents[1].disguised_issuance = Some(DisguisedIssuance {
+            verdict: Verdict::Review,
+            score: 40,
+            carrier: "工作提示".into(),
+            direction: "down".into(),
+            findings: vec![FindingEntry {
+                rule: "WH001".into(),
+                message: "要求\n执行".into(),
+                line: 3,
+                column: 1,
+                start: 10,
+                end: 14,
+                text: "务必落实".into(),
+                weight: 20,
+                source: "不写入".into(),
+                source_column: 0,
+            }],
+        });
+        r.pairs[0].passages = vec![PassageEntry {
+            a_start: 0,
+            a_end: 4,
+            b_start: 0,
+            b_end: 4,
+            a_line: 1,
+            b_line: 1,
+            text: "防汛工作".into(),
+            diff: vec![DiffSpan {
+                op: "equal",
+                text: "防汛".into(),
+            }],
+        }];
+        assert_eq!(streamed(&r), r.to_json());
+        // Empty arrays are `[]`, as serde_json writes them.
+        let empty = Report {
+            documents: vec![],
+            pairs: vec![],
+            families: vec![],
+            ..sample()
+        };
+        assert_eq!(streamed(&empty), empty.to_json());
+        let no_pairs = Report {
+            pairs: vec![],
+            ..r.clone()
+        };
+        assert_eq!(streamed(&no_pairs), no_pairs.to_json());
     }
 
     #[test]
