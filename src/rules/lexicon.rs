@@ -357,6 +357,109 @@ pub static MEETING_LOGISTICS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The lexicon patterns run over every sentence or line, each behind a
+/// literal gate ([`super::prefilter`]): at most 64, one bit each. Patterns
+/// anchored at the start of a line, or run on a few lines only, are cheap
+/// without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pat {
+    ClassOfUnits,
+    Modal,
+    UnitSubjectModal,
+    Deadline,
+    Reporting,
+    Accountability,
+    Ranking,
+    NewTask,
+    Form,
+    Receipt,
+    Effect,
+    Enforce,
+    Trapping,
+    Chat,
+    Peer,
+    InfoOnly,
+    Reported,
+    SelfCommitment,
+    Recipient,
+    Citation,
+    MinutesDecision,
+    Approval,
+    Commendation,
+    Negated,
+    ConsentDefault,
+    Forward,
+    MeetingLogistics,
+}
+
+impl Pat {
+    pub const ALL: [Pat; 27] = [
+        Pat::ClassOfUnits,
+        Pat::Modal,
+        Pat::UnitSubjectModal,
+        Pat::Deadline,
+        Pat::Reporting,
+        Pat::Accountability,
+        Pat::Ranking,
+        Pat::NewTask,
+        Pat::Form,
+        Pat::Receipt,
+        Pat::Effect,
+        Pat::Enforce,
+        Pat::Trapping,
+        Pat::Chat,
+        Pat::Peer,
+        Pat::InfoOnly,
+        Pat::Reported,
+        Pat::SelfCommitment,
+        Pat::Recipient,
+        Pat::Citation,
+        Pat::MinutesDecision,
+        Pat::Approval,
+        Pat::Commendation,
+        Pat::Negated,
+        Pat::ConsentDefault,
+        Pat::Forward,
+        Pat::MeetingLogistics,
+    ];
+
+    pub fn regex(self) -> &'static Regex {
+        match self {
+            Pat::ClassOfUnits => &CLASS_OF_UNITS,
+            Pat::Modal => &MODAL,
+            Pat::UnitSubjectModal => &UNIT_SUBJECT_MODAL,
+            Pat::Deadline => &DEADLINE,
+            Pat::Reporting => &REPORTING,
+            Pat::Accountability => &ACCOUNTABILITY,
+            Pat::Ranking => &RANKING,
+            Pat::NewTask => &NEW_TASK,
+            Pat::Form => &FORM,
+            Pat::Receipt => &RECEIPT,
+            Pat::Effect => &EFFECT,
+            Pat::Enforce => &ENFORCE,
+            Pat::Trapping => &TRAPPING,
+            Pat::Chat => &CHAT,
+            Pat::Peer => &PEER,
+            Pat::InfoOnly => &INFO_ONLY,
+            Pat::Reported => &REPORTED,
+            Pat::SelfCommitment => &SELF_COMMITMENT,
+            Pat::Recipient => &RECIPIENT,
+            Pat::Citation => &CITATION,
+            Pat::MinutesDecision => &MINUTES_DECISION,
+            Pat::Approval => &APPROVAL,
+            Pat::Commendation => &COMMENDATION,
+            Pat::Negated => &NEGATED,
+            Pat::ConsentDefault => &CONSENT_DEFAULT,
+            Pat::Forward => &FORWARD,
+            Pat::MeetingLogistics => &MEETING_LOGISTICS,
+        }
+    }
+
+    pub(crate) fn bit(self) -> u64 {
+        1 << self as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

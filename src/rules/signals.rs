@@ -130,21 +130,20 @@ const SENTENCE_FAMILIES: [Family; 10] = [
     Family::Chat,
 ];
 
-fn pattern(f: Family) -> &'static Regex {
+/// The lexicon pattern of a family found on sentences.
+fn pattern(f: Family) -> Option<Pat> {
     match f {
-        Family::Deadline => &DEADLINE,
-        Family::Reporting => &REPORTING,
-        Family::Accountability => &ACCOUNTABILITY,
-        Family::Ranking => &RANKING,
-        Family::NewTask => &NEW_TASK,
-        Family::Form => &FORM,
-        Family::Effect => &EFFECT,
-        Family::Enforce => &ENFORCE,
-        Family::Trapping => &TRAPPING,
-        Family::Numbering => &NUMBERING,
-        Family::Chat => &CHAT,
-        Family::Audience => &CLASS_OF_UNITS,
-        Family::Directive => &MODAL,
+        Family::Deadline => Some(Pat::Deadline),
+        Family::Reporting => Some(Pat::Reporting),
+        Family::Accountability => Some(Pat::Accountability),
+        Family::Ranking => Some(Pat::Ranking),
+        Family::NewTask => Some(Pat::NewTask),
+        Family::Form => Some(Pat::Form),
+        Family::Effect => Some(Pat::Effect),
+        Family::Enforce => Some(Pat::Enforce),
+        Family::Trapping => Some(Pat::Trapping),
+        Family::Chat => Some(Pat::Chat),
+        Family::Audience | Family::Directive | Family::Numbering => None,
     }
 }
 
@@ -158,12 +157,12 @@ struct Context<'d> {
 fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, Regex)], out: &mut Vec<Hit>) {
     let quotes = quoted(s.text);
     let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
-    let negated = NEGATED.is_match(s.text);
-    let silence = CONSENT_DEFAULT.is_match(s.text);
-    let own_plan = SELF_COMMITMENT.is_match(s.text) || DESCRIPTIVE.is_match(s.text);
+    let negated = s.is_match(Pat::Negated);
+    let silence = s.is_match(Pat::ConsentDefault);
+    let own_plan = s.is_match(Pat::SelfCommitment) || DESCRIPTIVE.is_match(s.text);
     // A bulletin's sentence binds its readers only when it turns to them.
-    let unaddressed = ctx.bulletin && !RECIPIENT.is_match(s.text);
-    let praise = COMMENDATION.is_match(s.text);
+    let unaddressed = ctx.bulletin && !s.is_match(Pat::Recipient);
+    let praise = s.is_match(Pat::Commendation);
     let factor = |f: Family| {
         let mut x = if reported { 0.5 } else { 1.0 };
         if negated
@@ -203,8 +202,11 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
     };
     let text = masked(s.text);
     for f in SENTENCE_FAMILIES {
+        // A closed gate: the pattern has no match here, only local terms may.
         let found = pattern(f)
-            .find_iter(&text)
+            .filter(|p| s.may(*p))
+            .into_iter()
+            .flat_map(|p| p.regex().find_iter(&text))
             .chain(
                 extra
                     .iter()
@@ -217,9 +219,9 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
         }
     }
     let (dw, _) = ctx.det.family_weight(Family::Directive);
-    if let Some(m) = UNIT_SUBJECT_MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+    if let Some(m) = s.find(Pat::UnitSubjectModal).filter(|m| !in_quote(m.start())) {
         push(Family::Directive, m.range(), dw);
-    } else if let Some(m) = MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+    } else if let Some(m) = s.find(Pat::Modal).filter(|m| !in_quote(m.start())) {
         push(Family::Directive, m.range(), dw / 2.0);
     } else if let Some(b) = bare_yao(s.text).filter(|b| !in_quote(*b)) {
         push(Family::Directive, b..b + '要'.len_utf8(), dw / 2.0);
@@ -254,13 +256,13 @@ pub fn collect(
     let sentences = doc.sentences();
     let body = body_lines(doc, s, carrier);
     let mut hits = Vec::new();
-    let reported = reported_sentences(&sentences, carrier);
+    let reported = reported_sentences(sentences, carrier);
     for (sent, &rep) in sentences.iter().zip(&reported).filter(|(x, _)| body(x.line)) {
         sentence_hits(sent, rep, &ctx, extra, &mut hits);
     }
     attachment_hits(doc, det, &mut hits);
     numbering_hits(doc, s, carrier, det, &mut hits);
-    infer_audience(doc, &sentences, &body, carrier, audience);
+    infer_audience(doc, sentences, &body, carrier, audience);
     if let Some(span) = audience.downward.or(audience.lower_governments) {
         hits.push(Hit {
             family: Family::Audience,
@@ -269,7 +271,7 @@ pub fn collect(
             reported: false,
         });
     }
-    let mut counters = counters(doc, s, carrier, audience, &sentences, &hits);
+    let mut counters = counters(doc, s, carrier, audience, sentences, &hits);
     if let Some(span) = logistics(doc, s, carrier) {
         cap_logistics(&mut hits);
         counters.push(Counter { code: "WH109", span });
@@ -289,13 +291,13 @@ fn reported_sentences(sentences: &[Sentence], carrier: Carrier) -> Vec<bool> {
     let mut out = Vec::with_capacity(sentences.len());
     let mut speech_line = None;
     for x in sentences {
-        let own_decision = minutes && MINUTES_DECISION.is_match(x.text);
+        let own_decision = minutes && x.is_match(Pat::MinutesDecision);
         if own_decision {
             speech_line = None;
-        } else if reports && REPORTED.is_match(x.text) {
+        } else if reports && x.is_match(Pat::Reported) {
             speech_line = Some(x.line);
         }
-        let cited = CITATION.is_match(x.text);
+        let cited = x.is_match(Pat::Citation);
         out.push(cited || (!own_decision && speech_line == Some(x.line)));
     }
     out
@@ -386,9 +388,9 @@ fn infer_audience(
     }
     let subject = sentences
         .iter()
-        .filter(|x| body(x.line) && !REPORTED.is_match(x.text))
+        .filter(|x| body(x.line) && !x.is_match(Pat::Reported))
         .find_map(|x| {
-            let m = UNIT_SUBJECT_MODAL.find(x.text)?;
+            let m = x.find(Pat::UnitSubjectModal)?;
             let cls = CLASS_OF_UNITS.find(m.as_str())?;
             Some(x.span(m.start() + cls.start()..m.start() + cls.end()))
         });
@@ -399,8 +401,7 @@ fn infer_audience(
         (carrier == Carrier::Chat)
             .then(|| {
                 doc.lines.iter().enumerate().find_map(|(i, l)| {
-                    CLASS_OF_UNITS
-                        .find(l)
+                    doc.line_find(i, Pat::ClassOfUnits)
                         .or_else(|| {
                             CHAT_CARRIER
                                 .find(l)
@@ -429,10 +430,11 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
             .iter()
             .any(|w| t.contains(w))
     };
-    let marks = doc.lines.iter().filter(|l| MEETING_LOGISTICS.is_match(l)).count();
+    let logistic = |i: usize| doc.line_is_match(i, Pat::MeetingLogistics);
+    let marks = (0..doc.lines.len()).filter(|&i| logistic(i)).count();
     // A receipt for a training or meeting place is logistics even when the
     // title does not say so ("关于推荐人员参加…的便函").
-    let receipt = doc.lines.iter().any(|l| RECEIPT.is_match(l) && meeting(l));
+    let receipt = (0..doc.lines.len()).any(|i| doc.line_is_match(i, Pat::Receipt) && meeting(doc.lines[i]));
     let is_logistics = carrier != Carrier::Minutes
         && (carrier == Carrier::MeetingNotice
             || (meeting(title) && marks >= 2)
@@ -440,10 +442,7 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     if !is_logistics {
         return None;
     }
-    let i = doc
-        .lines
-        .iter()
-        .position(|l| MEETING_LOGISTICS.is_match(l) || l.contains(title))?;
+    let i = (0..doc.lines.len()).find(|&i| logistic(i) || doc.lines[i].contains(title))?;
     Some(doc.line_span(i))
 }
 
@@ -459,16 +458,11 @@ fn cap_logistics(hits: &mut [Hit]) {
     }
 }
 
-fn first_match(doc: &DocText, sentences: &[Sentence], re: &Regex) -> Option<Span> {
+fn first_match(doc: &DocText, sentences: &[Sentence], p: Pat) -> Option<Span> {
     sentences
         .iter()
-        .find_map(|x| re.find(x.text).map(|m| x.span(m.range())))
-        .or_else(|| {
-            doc.lines
-                .iter()
-                .enumerate()
-                .find_map(|(i, l)| re.find(l).map(|m| line_span(doc, i, m)))
-        })
+        .find_map(|x| x.find(p).map(|m| x.span(m.range())))
+        .or_else(|| (0..doc.lines.len()).find_map(|i| doc.line_find(i, p).map(|m| line_span(doc, i, m))))
 }
 
 fn counters(
@@ -502,15 +496,15 @@ fn counters(
     if !class_audience || consult_title {
         let peer = sentences
             .iter()
-            .filter(|x| !REPORTED.is_match(x.text))
-            .find_map(|x| PEER.find(x.text).map(|m| x.span(m.range())));
+            .filter(|x| !x.is_match(Pat::Reported))
+            .find_map(|x| x.find(Pat::Peer).map(|m| x.span(m.range())));
         add("WH102", peer.filter(|_| !sanctions || !class_audience));
     }
     let binding = hits
         .iter()
         .any(|h| h.family.is_binding() && !h.reported && h.weight >= 1.0);
     if !binding {
-        add("WH103", first_match(doc, sentences, &INFO_ONLY));
+        add("WH103", first_match(doc, sentences, Pat::InfoOnly));
     }
     if carrier == Carrier::Minutes {
         let m = minutes(doc, sentences, audience);
@@ -519,22 +513,22 @@ fn counters(
         }
     }
     if carrier.is_formal() {
-        add("WH105", first_match(doc, sentences, &FORWARD));
+        add("WH105", first_match(doc, sentences, Pat::Forward));
     }
     if hits.iter().any(|h| h.reported) {
         let rep = sentences
             .iter()
-            .find_map(|x| REPORTED.find(x.text).map(|m| x.span(m.range())));
+            .find_map(|x| x.find(Pat::Reported).map(|m| x.span(m.range())));
         add("WH106", rep);
     }
-    add("WH107", first_match(doc, sentences, &APPROVAL));
+    add("WH107", first_match(doc, sentences, Pat::Approval));
     if hits
         .iter()
         .any(|h| matches!(h.family, Family::Accountability | Family::Ranking))
     {
         let praise = sentences
             .iter()
-            .find_map(|x| COMMENDATION.find(x.text).map(|m| x.span(m.range())));
+            .find_map(|x| x.find(Pat::Commendation).map(|m| x.span(m.range())));
         add("WH108", praise);
     }
     out
@@ -578,13 +572,13 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
     for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
         // A class of units is tasked when it is the subject of a directive or
         // shares its sentence with a deadline, a report or a new task.
-        let tasked = UNIT_SUBJECT_MODAL.find(x.text).and_then(|m| {
+        let tasked = x.find(Pat::UnitSubjectModal).and_then(|m| {
             let c = CLASS_OF_UNITS.find(m.as_str())?;
             Some(m.start() + c.start()..m.start() + c.end())
         });
         let tasked = tasked.or_else(|| {
-            let binds = DEADLINE.is_match(x.text) || REPORTING.is_match(x.text) || NEW_TASK.is_match(x.text);
-            CLASS_OF_UNITS.find(x.text).filter(|_| binds).map(|c| c.range())
+            let binds = x.is_match(Pat::Deadline) || x.is_match(Pat::Reporting) || x.is_match(Pat::NewTask);
+            x.find(Pat::ClassOfUnits).filter(|_| binds).map(|c| c.range())
         });
         if let Some(r) = tasked {
             let class = x.text[r.clone()].trim_start_matches('各');

@@ -2,6 +2,8 @@
 //! with every span convertible to a char offset in the normalised text and a
 //! line:column in the user's original file.
 
+use super::lexicon::Pat;
+use super::prefilter::GATES;
 use crate::normalize::Line;
 
 /// A span inside one normalised line, in chars.
@@ -19,9 +21,24 @@ pub struct Sentence<'a> {
     /// Char offset of the sentence in its line.
     pub start: usize,
     pub text: &'a str,
+    /// Lexicon patterns that may match the text (a bit per [`Pat`]).
+    gate: u64,
 }
 
-impl Sentence<'_> {
+impl<'a> Sentence<'a> {
+    /// Whether `p` may match: when false, it surely does not.
+    pub fn may(&self, p: Pat) -> bool {
+        self.gate & p.bit() != 0
+    }
+
+    pub fn is_match(&self, p: Pat) -> bool {
+        self.may(p) && p.regex().is_match(self.text)
+    }
+
+    pub fn find(&self, p: Pat) -> Option<regex::Match<'a>> {
+        self.may(p).then(|| p.regex().find(self.text)).flatten()
+    }
+
     /// The span of a byte range of this sentence's text.
     pub fn span(&self, bytes: std::ops::Range<usize>) -> Span {
         let start = self.start + self.text[..bytes.start].chars().count();
@@ -38,12 +55,62 @@ impl Sentence<'_> {
     }
 }
 
+/// Cuts lines into sentences, and gates each sentence and line: one
+/// literal scan per sentence serves every lexicon pattern. A line holds the
+/// literals of its sentences (no literal spans a sentence break).
+fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<u64>) {
+    let gates = &*GATES;
+    let mut sentences = Vec::new();
+    let mut line_gates = Vec::with_capacity(lines.len());
+    let mut in_sentence = vec![0u64; gates.words()];
+    let mut in_line = vec![0u64; gates.words()];
+    for (li, &line) in lines.iter().enumerate() {
+        in_line.fill(0);
+        let mut line_cand = 0;
+        let mut push = |start: usize, text: &'a str| {
+            in_sentence.fill(0);
+            let cand = gates.scan(text, &mut in_sentence);
+            line_cand |= cand;
+            in_line.iter_mut().zip(&in_sentence).for_each(|(l, s)| *l |= s);
+            sentences.push(Sentence {
+                line: li,
+                start,
+                text,
+                gate: gates.admit(cand, &in_sentence),
+            });
+        };
+        let (mut start_b, mut start_c, mut c) = (0, 0, 0);
+        for (b, ch) in line.char_indices() {
+            c += 1;
+            if is_break(ch) {
+                let end = b + ch.len_utf8();
+                push(start_c, &line[start_b..end]);
+                start_b = end;
+                start_c = c;
+            }
+        }
+        if start_b < line.len() {
+            push(start_c, &line[start_b..]);
+        }
+        line_gates.push(gates.admit(line_cand, &in_line));
+    }
+    (sentences, line_gates)
+}
+
+/// Punctuation that ends a sentence.
+pub fn is_break(c: char) -> bool {
+    matches!(c, '。' | '；' | '！' | '？' | ';' | '!' | '?')
+}
+
 /// Lines plus the bookkeeping to place spans.
 pub struct DocText<'a> {
     pub lines: Vec<&'a str>,
     origins: &'a [Line],
     /// Char offset of each line in the normalised text (lines joined by '\n').
     line_start: Vec<usize>,
+    sentences: Vec<Sentence<'a>>,
+    /// Per line, the patterns that may match it (a bit per [`Pat`]).
+    line_gates: Vec<u64>,
 }
 
 impl<'a> DocText<'a> {
@@ -54,43 +121,34 @@ impl<'a> DocText<'a> {
             line_start.push(at);
             at += l.text.chars().count() + 1;
         }
+        let texts: Vec<&'a str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let (sentences, line_gates) = split(&texts);
         DocText {
-            lines: lines.iter().map(|l| l.text.as_str()).collect(),
+            lines: texts,
             origins: lines,
             line_start,
+            sentences,
+            line_gates,
         }
     }
 
     /// Sentences of every line, in order. A line is never merged with the next:
     /// 公文 elements (主送, 附件, 落款) sit on lines of their own.
-    pub fn sentences(&self) -> Vec<Sentence<'a>> {
-        let mut out = Vec::new();
-        for (li, line) in self.lines.iter().enumerate() {
-            let mut start_b = 0;
-            let mut start_c = 0;
-            let mut c = 0;
-            for (b, ch) in line.char_indices() {
-                c += 1;
-                if matches!(ch, '。' | '；' | '！' | '？' | ';' | '!' | '?') {
-                    let end = b + ch.len_utf8();
-                    out.push(Sentence {
-                        line: li,
-                        start: start_c,
-                        text: &line[start_b..end],
-                    });
-                    start_b = end;
-                    start_c = c;
-                }
-            }
-            if start_b < line.len() {
-                out.push(Sentence {
-                    line: li,
-                    start: start_c,
-                    text: &line[start_b..],
-                });
-            }
-        }
-        out
+    pub fn sentences(&self) -> &[Sentence<'a>] {
+        &self.sentences
+    }
+
+    /// Whether `p` may match line `i`: when false, it surely does not.
+    pub fn line_may(&self, i: usize, p: Pat) -> bool {
+        self.line_gates.get(i).is_some_and(|g| g & p.bit() != 0)
+    }
+
+    pub fn line_is_match(&self, i: usize, p: Pat) -> bool {
+        self.line_may(i, p) && p.regex().is_match(self.lines[i])
+    }
+
+    pub fn line_find(&self, i: usize, p: Pat) -> Option<regex::Match<'a>> {
+        self.line_may(i, p).then(|| p.regex().find(self.lines[i])).flatten()
     }
 
     /// Char offset in the normalised text.

@@ -35,7 +35,7 @@ fn check(a: &Analysis) -> Vec<Evidence> {
     a.doc
         .sentences()
         .iter()
-        .filter(|s| !super::lexicon::REPORTED.is_match(s.text))
+        .filter(|s| !s.is_match(super::lexicon::Pat::Reported))
         .filter_map(span_of)
         .map(|span| Evidence {
             span,

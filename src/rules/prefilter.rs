@@ -1,0 +1,430 @@
+//! Literal gates for the lexicon. One Aho–Corasick pass over a sentence finds
+//! every literal the lexicon patterns need; a pattern then runs only on the
+//! sentences (and lines) that hold the literals each of its matches must
+//! contain. Those literals are read off the pattern's syntax tree, so a gate
+//! may let a sentence through needlessly but can never drop a match.
+
+use super::lexicon::Pat;
+use super::text::is_break;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
+use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
+
+/// What every match of a pattern contains: a monotone formula over literals.
+#[derive(Debug, Clone, PartialEq)]
+enum Need {
+    /// Nothing is known: the pattern always runs.
+    Any,
+    Lit(usize),
+    All(Vec<Need>),
+    OneOf(Vec<Need>),
+}
+
+impl Need {
+    /// A conjunction keeps its uncommon parts only: the gate then needs no
+    /// literal found in many sentences, at little loss. When every part is
+    /// common, the plain common words stand for them (月…日…前), else the rarest.
+    fn all(xs: Vec<Need>, lits: &Literals) -> Need {
+        let mut xs: Vec<(f64, Need)> = xs
+            .into_iter()
+            .filter(|x| *x != Need::Any)
+            .map(|x| (x.frequency(lits), x))
+            .collect();
+        if xs.iter().any(|x| x.0 < 1.0) {
+            xs.retain(|x| x.0 < 1.0);
+        } else if xs.iter().any(|x| x.0 < 2.0) {
+            xs.retain(|x| x.0 < 2.0);
+        } else if let Some(i) = (0..xs.len()).min_by(|&i, &j| xs[i].0.total_cmp(&xs[j].0)) {
+            xs = vec![xs.swap_remove(i)];
+        }
+        match xs.len() {
+            0 => Need::Any,
+            1 => xs.swap_remove(0).1,
+            _ => Need::All(xs.into_iter().map(|x| x.1).collect()),
+        }
+    }
+
+    /// A rough share of the sentences that hold what is needed.
+    fn frequency(&self, lits: &Literals) -> f64 {
+        match self {
+            Need::Any => f64::INFINITY,
+            Need::Lit(id) => literal_frequency(&lits.list[*id]),
+            Need::All(xs) => xs.iter().map(|x| x.frequency(lits)).fold(f64::INFINITY, f64::min),
+            Need::OneOf(xs) => xs.iter().map(|x| x.frequency(lits)).sum(),
+        }
+    }
+
+    /// The same need over a table holding only the literals in use.
+    fn renumber(&self, map: &mut FxHashMap<usize, usize>, used: &mut Vec<Vec<u8>>, lits: &Literals) -> Need {
+        match self {
+            Need::Any => Need::Any,
+            Need::Lit(id) => {
+                let next = map.len();
+                let new = *map.entry(*id).or_insert(next);
+                if new == next {
+                    used.push(lits.list[*id].clone());
+                }
+                Need::Lit(new)
+            }
+            Need::All(xs) => Need::All(xs.iter().map(|x| x.renumber(map, used, lits)).collect()),
+            Need::OneOf(xs) => Need::OneOf(xs.iter().map(|x| x.renumber(map, used, lits)).collect()),
+        }
+    }
+
+    /// An empty alternation matches nothing; treating it as `Any` is merely slow.
+    fn one_of(mut xs: Vec<Need>) -> Need {
+        if xs.is_empty() || xs.contains(&Need::Any) {
+            Need::Any
+        } else if xs.len() == 1 {
+            xs.swap_remove(0)
+        } else {
+            Need::OneOf(xs)
+        }
+    }
+
+    fn holds(&self, present: &[u64]) -> bool {
+        match self {
+            Need::Any => true,
+            Need::Lit(id) => present[id / 64] & (1 << (id % 64)) != 0,
+            Need::All(xs) => xs.iter().all(|x| x.holds(present)),
+            Need::OneOf(xs) => xs.iter().any(|x| x.holds(present)),
+        }
+    }
+
+    fn for_each_lit(&self, f: &mut impl FnMut(usize)) {
+        match self {
+            Need::Any => {}
+            Need::Lit(id) => f(*id),
+            Need::All(xs) | Need::OneOf(xs) => xs.iter().for_each(|x| x.for_each_lit(f)),
+        }
+    }
+}
+
+/// Literals found in more than about one sentence in twenty of either real
+/// government texts or the labelled white-header corpora: digits, dates,
+/// places and the commonest words of 公文.
+const COMMON: [&str; 84] = [
+    "的",
+    "第",
+    "应",
+    "应当",
+    "（",
+    "）",
+    "：",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "会",
+    "部",
+    "本",
+    "在",
+    "规定",
+    "发",
+    "部门",
+    "主",
+    "经",
+    "为",
+    "市",
+    "区",
+    "全",
+    "要",
+    "上",
+    "由",
+    "政府",
+    "有关",
+    "位",
+    "处",
+    "他",
+    "年",
+    "内",
+    "下",
+    "单位",
+    "自",
+    "人民政府",
+    "时",
+    "院",
+    "委",
+    "所",
+    "组",
+    "按",
+    "表",
+    "分",
+    "期",
+    "报",
+    "件",
+    "组织",
+    "办",
+    "据",
+    "以上",
+    "日",
+    "月",
+    "企业",
+    "与",
+    "各",
+    "县",
+    "于",
+    "请",
+    "供",
+    "后",
+    "省",
+    "责任",
+    "实施",
+    "局",
+    "镇",
+    "乡",
+    "乡镇",
+    "前",
+    "村",
+    "将",
+    "点",
+    "每",
+    "开展",
+    "会议",
+    "送",
+    "通知",
+    "至",
+    "落实",
+    "街道",
+];
+
+/// A rough share of the sentences holding a literal: common words, then any
+/// one char (an ASCII one most of all), then longer words.
+fn literal_frequency(lit: &[u8]) -> f64 {
+    let Ok(s) = std::str::from_utf8(lit) else {
+        return 1.0;
+    };
+    if COMMON.contains(&s) {
+        return 1.0;
+    }
+    match s.chars().count() {
+        1 if s.is_ascii() => 1.0,
+        1 => 0.1,
+        2 => 0.02,
+        _ => 0.005,
+    }
+}
+
+/// Classes of up to this many chars become alternations of one-char literals.
+const CLASS_LIMIT: u32 = 16;
+
+/// The literal table the needs point into.
+#[derive(Default)]
+struct Literals {
+    list: Vec<Vec<u8>>,
+    ids: FxHashMap<Vec<u8>, usize>,
+}
+
+impl Literals {
+    fn lit(&mut self, bytes: &[u8]) -> Need {
+        // Sentences are scanned one by one: a literal across a break would be missed.
+        let crosses = std::str::from_utf8(bytes).map_or(true, |s| s.chars().any(is_break));
+        if bytes.is_empty() || crosses {
+            return Need::Any;
+        }
+        let next = self.list.len();
+        let id = *self.ids.entry(bytes.to_vec()).or_insert(next);
+        if id == next {
+            self.list.push(bytes.to_vec());
+        }
+        Need::Lit(id)
+    }
+
+    fn class(&mut self, c: &Class) -> Need {
+        let Class::Unicode(u) = c else {
+            return Need::Any;
+        };
+        let size: u32 = u.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
+        if size > CLASS_LIMIT {
+            return Need::Any;
+        }
+        let chars = u.iter().flat_map(|r| r.start()..=r.end());
+        let xs = chars
+            .map(|ch| self.lit(ch.encode_utf8(&mut [0; 4]).as_bytes()))
+            .collect();
+        Need::one_of(xs)
+    }
+
+    /// Every match of `h` contains a match of each part of a concatenation, of
+    /// one branch of an alternation, of a repetition's body when it must occur.
+    fn need(&mut self, h: &Hir) -> Need {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => Need::Any,
+            HirKind::Literal(l) => self.lit(&l.0),
+            HirKind::Class(c) => self.class(c),
+            HirKind::Repetition(r) if r.min > 0 => self.need(&r.sub),
+            HirKind::Repetition(_) => Need::Any,
+            HirKind::Capture(c) => self.need(&c.sub),
+            HirKind::Concat(xs) => {
+                let parts = xs.iter().map(|x| self.need(x)).collect();
+                Need::all(parts, self)
+            }
+            HirKind::Alternation(xs) => Need::one_of(xs.iter().map(|x| self.need(x)).collect()),
+        }
+    }
+}
+
+/// The gates of every [`Pat`], with the automaton over their literals.
+pub struct Gates {
+    ac: AhoCorasick,
+    /// Indexed by `Pat as usize`.
+    needs: Vec<Need>,
+    /// Per literal: the patterns whose need mentions it.
+    by_lit: Vec<u64>,
+    /// Patterns with nothing to gate on.
+    always: u64,
+    words: usize,
+}
+
+pub static GATES: LazyLock<Gates> = LazyLock::new(Gates::build);
+
+impl Gates {
+    fn build() -> Gates {
+        let mut lits = Literals::default();
+        let needs: Vec<Need> = Pat::ALL
+            .iter()
+            .map(|p| {
+                let hir = regex_syntax::parse(p.regex().as_str()).expect("lexicon pattern parses");
+                lits.need(&hir)
+            })
+            .collect();
+        let (mut map, mut used) = (FxHashMap::default(), Vec::new());
+        let needs: Vec<Need> = needs.iter().map(|n| n.renumber(&mut map, &mut used, &lits)).collect();
+        let mut by_lit = vec![0u64; used.len()];
+        let mut always = 0;
+        for (p, need) in Pat::ALL.iter().zip(&needs) {
+            if *need == Need::Any {
+                always |= p.bit();
+            }
+            need.for_each_lit(&mut |id| by_lit[id] |= p.bit());
+        }
+        // A DFA: overlapping search must report "止" inside "截止" as well.
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&used)
+            .expect("lexicon literals compile");
+        Gates {
+            ac,
+            needs,
+            by_lit,
+            always,
+            words: used.len().div_ceil(64),
+        }
+    }
+
+    /// Words of a literal bitset.
+    pub(crate) fn words(&self) -> usize {
+        self.words
+    }
+
+    /// Marks the literals found in `text` in `present`; returns the patterns
+    /// that mention any of them.
+    pub(crate) fn scan(&self, text: &str, present: &mut [u64]) -> u64 {
+        let mut cand = 0;
+        for m in self.ac.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            present[id / 64] |= 1 << (id % 64);
+            cand |= self.by_lit[id];
+        }
+        cand
+    }
+
+    /// The patterns, among the candidates, whose need holds on `present`.
+    pub(crate) fn admit(&self, cand: u64, present: &[u64]) -> u64 {
+        let mut open = self.always;
+        let mut rest = cand & !self.always;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if self.needs[i].holds(present) {
+                open |= 1 << i;
+            }
+        }
+        open
+    }
+
+    /// The gate of a text scanned on its own.
+    pub fn gate(&self, text: &str) -> u64 {
+        let mut present = vec![0; self.words];
+        let cand = self.scan(text, &mut present);
+        self.admit(cand, &present)
+    }
+
+    /// Number of literals (for diagnostics).
+    pub fn literal_count(&self) -> usize {
+        self.by_lit.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pats_are_numbered_in_order() {
+        for (i, p) in Pat::ALL.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+        }
+        assert!(Pat::ALL.len() <= 64);
+    }
+
+    #[test]
+    fn needs_follow_the_syntax() {
+        let mut lits = Literals::default();
+        let need = |lits: &mut Literals, p: &str| lits.need(&regex_syntax::parse(p).expect("parses"));
+        assert_eq!(need(&mut lits, r"[^。]{0,3}"), Need::Any);
+        let n = need(&mut lits, r"纳入[^。；]{0,16}?(?:考核|考评)");
+        assert!(matches!(n, Need::All(ref xs) if xs.len() == 2), "{n:?}");
+        // A common part of a conjunction is left out when a rarer one stands for it.
+        assert_eq!(need(&mut lits, r"[县市区]直"), lits.lit("直".as_bytes()));
+        assert_eq!(need(&mut lits, r"a?b*"), Need::Any);
+    }
+
+    #[test]
+    fn every_lexicon_pattern_is_gated() {
+        let g = &*GATES;
+        for p in Pat::ALL {
+            assert!(g.always & p.bit() == 0, "{p:?} has no literal to gate on");
+        }
+    }
+
+    /// Every labelled document of the repository and every documented
+    /// example: each line, and each sentence, that a pattern matches has its
+    /// gate open. (The families run on praise-masked text: masking only
+    /// removes literals, so a gate open there is open on the original.)
+    #[test]
+    fn gates_never_drop_a_match() {
+        use crate::normalize::normalize;
+        use crate::rules::text::DocText;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+        let files = crate::walk::walk(&root, crate::read::EXTENSIONS).expect("corpora");
+        let mut texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| crate::read::read_file(&f.path).ok())
+            .collect();
+        assert!(texts.len() > 200, "{} documents", texts.len());
+        for r in crate::rules::all() {
+            texts.extend(r.doc.fires.iter().chain(r.doc.passes).map(|t| t.to_string()));
+        }
+        let mut matched = [0usize; Pat::ALL.len()];
+        for t in &texts {
+            let n = normalize(t);
+            let d = DocText::new(&n.lines);
+            for (p, count) in Pat::ALL.iter().zip(&mut matched) {
+                for s in d.sentences().iter().filter(|s| p.regex().is_match(s.text)) {
+                    assert!(s.may(*p), "{p:?} matches but its gate is shut: {}", s.text);
+                    *count += 1;
+                }
+                for (i, l) in d.lines.iter().enumerate().filter(|(_, l)| p.regex().is_match(l)) {
+                    assert!(d.line_may(i, *p), "{p:?} matches but its gate is shut: {l}");
+                }
+            }
+        }
+        let seen = matched.iter().filter(|&&c| c > 0).count();
+        assert!(seen + 2 >= Pat::ALL.len(), "patterns seen matching: {matched:?}");
+    }
+}
