@@ -5,10 +5,11 @@
 //! may let a sentence through needlessly but can never drop a match.
 
 use super::lexicon::Pat;
-use super::text::is_break;
+use super::text::{is_break, BREAKS};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use rustc_hash::FxHashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// What every match of a pattern contains: a monotone formula over literals.
@@ -83,12 +84,33 @@ impl Need {
         }
     }
 
-    fn holds(&self, present: &[u64]) -> bool {
+    /// The literals of a plain disjunction.
+    fn clause(&self) -> Option<Vec<usize>> {
         match self {
-            Need::Any => true,
-            Need::Lit(id) => present[id / 64] & (1 << (id % 64)) != 0,
-            Need::All(xs) => xs.iter().all(|x| x.holds(present)),
-            Need::OneOf(xs) => xs.iter().any(|x| x.holds(present)),
+            Need::Lit(id) => Some(vec![*id]),
+            Need::OneOf(xs) => xs.iter().try_fold(Vec::new(), |mut acc, x| {
+                acc.extend(x.clause()?);
+                Some(acc)
+            }),
+            _ => None,
+        }
+    }
+
+    /// The need as a disjunction of terms, each a conjunction of clauses.
+    fn terms(&self) -> Vec<Vec<Vec<usize>>> {
+        if let Some(c) = self.clause() {
+            return vec![vec![c]];
+        }
+        match self {
+            Need::Any => vec![vec![]],
+            Need::Lit(id) => vec![vec![vec![*id]]],
+            Need::OneOf(xs) => xs.iter().flat_map(Need::terms).collect(),
+            Need::All(xs) => xs.iter().fold(vec![vec![]], |acc, x| {
+                let ts = x.terms();
+                acc.iter()
+                    .flat_map(|a| ts.iter().map(move |t| [a.clone(), t.clone()].concat()))
+                    .collect()
+            }),
         }
     }
 
@@ -267,19 +289,78 @@ impl Literals {
     }
 }
 
-/// The gates of every [`Pat`], with the automaton over their literals.
+/// A need in disjunctive form over literal bitsets: it holds when a literal
+/// of `direct` is present, or when every clause of some term is (a clause
+/// holds when any of its literals is present).
+#[derive(Debug, Default)]
+struct Compiled {
+    direct: Clause,
+    terms: Vec<Vec<Clause>>,
+}
+
+/// A set of literals as (word, bits) pairs of a literal bitset.
+type Clause = Vec<(usize, u64)>;
+
+fn clause(ids: &[usize]) -> Clause {
+    let mut out: Clause = Vec::new();
+    for &id in ids {
+        let (w, bit) = (id / 64, 1 << (id % 64));
+        match out.iter_mut().find(|x| x.0 == w) {
+            Some(x) => x.1 |= bit,
+            None => out.push((w, bit)),
+        }
+    }
+    out
+}
+
+fn meets(c: &Clause, present: &[u64]) -> bool {
+    c.iter().any(|&(w, bits)| present[w] & bits != 0)
+}
+
+impl Compiled {
+    /// `None` when the need holds on any text.
+    fn new(need: &Need) -> Option<Compiled> {
+        let mut out = Compiled::default();
+        let mut direct = Vec::new();
+        for term in need.terms() {
+            match term.len() {
+                0 => return None,
+                1 => direct.extend_from_slice(&term[0]),
+                _ => out.terms.push(term.iter().map(|c| clause(c)).collect()),
+            }
+        }
+        out.direct = clause(&direct);
+        Some(out)
+    }
+
+    fn holds(&self, present: &[u64]) -> bool {
+        meets(&self.direct, present) || self.terms.iter().any(|t| t.iter().all(|c| meets(c, present)))
+    }
+}
+
+/// The gates of every [`Pat`], with the automaton over their literals and the
+/// sentence breaks.
 pub struct Gates {
     ac: AhoCorasick,
+    literals: Vec<Vec<u8>>,
     /// Indexed by `Pat as usize`.
-    needs: Vec<Need>,
+    needs: Vec<Compiled>,
     /// Per literal: the patterns whose need mentions it.
     by_lit: Vec<u64>,
     /// Patterns with nothing to gate on.
     always: u64,
+    /// Patterns whose need is met by any one of their literals.
+    plain: u64,
     words: usize,
 }
 
 pub static GATES: LazyLock<Gates> = LazyLock::new(Gates::build);
+
+/// Literal bitsets of the current sentence and line, reused from line to line.
+pub(crate) struct Scratch {
+    sentence: Vec<u64>,
+    line: Vec<u64>,
+}
 
 impl Gates {
     fn build() -> Gates {
@@ -294,49 +375,79 @@ impl Gates {
         let (mut map, mut used) = (FxHashMap::default(), Vec::new());
         let needs: Vec<Need> = needs.iter().map(|n| n.renumber(&mut map, &mut used, &lits)).collect();
         let mut by_lit = vec![0u64; used.len()];
-        let mut always = 0;
+        let (mut always, mut plain) = (0, 0);
+        let mut compiled = Vec::with_capacity(needs.len());
         for (p, need) in Pat::ALL.iter().zip(&needs) {
-            if *need == Need::Any {
-                always |= p.bit();
-            }
             need.for_each_lit(&mut |id| by_lit[id] |= p.bit());
+            let c = Compiled::new(need).unwrap_or_else(|| {
+                always |= p.bit();
+                Compiled::default()
+            });
+            if c.terms.is_empty() {
+                plain |= p.bit();
+            }
+            compiled.push(c);
         }
+        // Breaks follow the literals: a match id past them cuts a sentence.
+        let mut patterns = used.clone();
+        patterns.extend(BREAKS.iter().map(|b| b.to_string().into_bytes()));
         // A DFA: overlapping search must report "止" inside "截止" as well.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&used)
+            .build(&patterns)
             .expect("lexicon literals compile");
         Gates {
             ac,
-            needs,
+            words: used.len().div_ceil(64),
+            literals: used,
+            needs: compiled,
             by_lit,
             always,
-            words: used.len().div_ceil(64),
+            plain,
         }
     }
 
-    /// Words of a literal bitset.
-    pub(crate) fn words(&self) -> usize {
-        self.words
+    pub(crate) fn scratch(&self) -> Scratch {
+        Scratch {
+            sentence: vec![0; self.words],
+            line: vec![0; self.words],
+        }
     }
 
-    /// Marks the literals found in `text` in `present`; returns the patterns
-    /// that mention any of them.
-    pub(crate) fn scan(&self, text: &str, present: &mut [u64]) -> u64 {
-        let mut cand = 0;
-        for m in self.ac.find_overlapping_iter(text) {
+    /// Cuts a line into sentences after each break (。；！？;!?) and gates
+    /// them: `sentence` gets each one's byte range and gate, in order. Returns
+    /// the gate of the whole line. Matches come in order of their ends, and no
+    /// literal holds a break, so each literal falls in the sentence being read.
+    pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, u64)) -> u64 {
+        s.line.fill(0);
+        s.sentence.fill(0);
+        let (mut start, mut cand, mut line_cand) = (0, 0, 0);
+        for m in self.ac.find_overlapping_iter(line) {
             let id = m.pattern().as_usize();
-            present[id / 64] |= 1 << (id % 64);
-            cand |= self.by_lit[id];
+            if let Some(&users) = self.by_lit.get(id) {
+                s.sentence[id / 64] |= 1 << (id % 64);
+                s.line[id / 64] |= 1 << (id % 64);
+                cand |= users;
+            } else {
+                sentence(start..m.end(), self.admit(cand, &s.sentence));
+                s.sentence.fill(0);
+                line_cand |= cand;
+                cand = 0;
+                start = m.end();
+            }
         }
-        cand
+        if start < line.len() {
+            sentence(start..line.len(), self.admit(cand, &s.sentence));
+            line_cand |= cand;
+        }
+        self.admit(line_cand, &s.line)
     }
 
     /// The patterns, among the candidates, whose need holds on `present`.
-    pub(crate) fn admit(&self, cand: u64, present: &[u64]) -> u64 {
-        let mut open = self.always;
-        let mut rest = cand & !self.always;
+    fn admit(&self, cand: u64, present: &[u64]) -> u64 {
+        let mut open = self.always | (cand & self.plain);
+        let mut rest = cand & !open;
         while rest != 0 {
             let i = rest.trailing_zeros() as usize;
             rest &= rest - 1;
@@ -347,16 +458,9 @@ impl Gates {
         open
     }
 
-    /// The gate of a text scanned on its own.
-    pub fn gate(&self, text: &str) -> u64 {
-        let mut present = vec![0; self.words];
-        let cand = self.scan(text, &mut present);
-        self.admit(cand, &present)
-    }
-
-    /// Number of literals (for diagnostics).
-    pub fn literal_count(&self) -> usize {
-        self.by_lit.len()
+    /// The literals the gates look for (for diagnostics).
+    pub fn literals(&self) -> &[Vec<u8>] {
+        &self.literals
     }
 }
 

@@ -55,51 +55,39 @@ impl<'a> Sentence<'a> {
     }
 }
 
-/// Cuts lines into sentences, and gates each sentence and line: one
-/// literal scan per sentence serves every lexicon pattern. A line holds the
-/// literals of its sentences (no literal spans a sentence break).
-fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<u64>) {
+/// Sentences of every line, the gates of each sentence and line (one literal
+/// scan per line serves every lexicon pattern), and each line's char offset.
+fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<u64>, Vec<usize>) {
     let gates = &*GATES;
+    let mut scratch = gates.scratch();
     let mut sentences = Vec::new();
     let mut line_gates = Vec::with_capacity(lines.len());
-    let mut in_sentence = vec![0u64; gates.words()];
-    let mut in_line = vec![0u64; gates.words()];
+    let mut line_start = Vec::with_capacity(lines.len());
+    let mut at = 0;
     for (li, &line) in lines.iter().enumerate() {
-        in_line.fill(0);
-        let mut line_cand = 0;
-        let mut push = |start: usize, text: &'a str| {
-            in_sentence.fill(0);
-            let cand = gates.scan(text, &mut in_sentence);
-            line_cand |= cand;
-            in_line.iter_mut().zip(&in_sentence).for_each(|(l, s)| *l |= s);
+        let mut chars = 0;
+        let gate = gates.cut(line, &mut scratch, |r, gate| {
+            let text = &line[r];
             sentences.push(Sentence {
                 line: li,
-                start,
+                start: chars,
                 text,
-                gate: gates.admit(cand, &in_sentence),
+                gate,
             });
-        };
-        let (mut start_b, mut start_c, mut c) = (0, 0, 0);
-        for (b, ch) in line.char_indices() {
-            c += 1;
-            if is_break(ch) {
-                let end = b + ch.len_utf8();
-                push(start_c, &line[start_b..end]);
-                start_b = end;
-                start_c = c;
-            }
-        }
-        if start_b < line.len() {
-            push(start_c, &line[start_b..]);
-        }
-        line_gates.push(gates.admit(line_cand, &in_line));
+            chars += text.chars().count();
+        });
+        line_gates.push(gate);
+        line_start.push(at);
+        at += chars + 1;
     }
-    (sentences, line_gates)
+    (sentences, line_gates, line_start)
 }
 
 /// Punctuation that ends a sentence.
+pub const BREAKS: [char; 7] = ['。', '；', '！', '？', ';', '!', '?'];
+
 pub fn is_break(c: char) -> bool {
-    matches!(c, '。' | '；' | '！' | '？' | ';' | '!' | '?')
+    BREAKS.contains(&c)
 }
 
 /// Lines plus the bookkeeping to place spans.
@@ -115,14 +103,8 @@ pub struct DocText<'a> {
 
 impl<'a> DocText<'a> {
     pub fn new(lines: &'a [Line]) -> Self {
-        let mut line_start = Vec::with_capacity(lines.len());
-        let mut at = 0;
-        for l in lines {
-            line_start.push(at);
-            at += l.text.chars().count() + 1;
-        }
         let texts: Vec<&'a str> = lines.iter().map(|l| l.text.as_str()).collect();
-        let (sentences, line_gates) = split(&texts);
+        let (sentences, line_gates, line_start) = split(&texts);
         DocText {
             lines: texts,
             origins: lines,
