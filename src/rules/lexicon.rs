@@ -357,6 +357,12 @@ pub static MEETING_LOGISTICS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A title or quotation opens: 《…》 or “…”.
+pub static QUOTE_MARK: LazyLock<Regex> = LazyLock::new(|| re("[《“]"));
+
+/// 要, a modal verb when bare (see `signals::bare_yao`).
+pub static YAO: LazyLock<Regex> = LazyLock::new(|| re("要"));
+
 /// The lexicon patterns run over every sentence or line, each behind a
 /// literal gate ([`super::prefilter`]): at most 64, one bit each. Patterns
 /// anchored at the start of a line, or run on a few lines only, are cheap
@@ -390,10 +396,12 @@ pub enum Pat {
     ConsentDefault,
     Forward,
     MeetingLogistics,
+    QuoteMark,
+    Yao,
 }
 
 impl Pat {
-    pub const ALL: [Pat; 27] = [
+    pub const ALL: [Pat; 29] = [
         Pat::ClassOfUnits,
         Pat::Modal,
         Pat::UnitSubjectModal,
@@ -421,6 +429,8 @@ impl Pat {
         Pat::ConsentDefault,
         Pat::Forward,
         Pat::MeetingLogistics,
+        Pat::QuoteMark,
+        Pat::Yao,
     ];
 
     pub fn regex(self) -> &'static Regex {
@@ -452,6 +462,8 @@ impl Pat {
             Pat::ConsentDefault => &CONSENT_DEFAULT,
             Pat::Forward => &FORWARD,
             Pat::MeetingLogistics => &MEETING_LOGISTICS,
+            Pat::QuoteMark => &QUOTE_MARK,
+            Pat::Yao => &YAO,
         }
     }
 
