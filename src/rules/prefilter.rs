@@ -6,9 +6,11 @@
 
 use super::lexicon::Pat;
 use super::text::{is_break, BREAKS};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -23,27 +25,53 @@ enum Need {
 }
 
 impl Need {
-    /// A conjunction keeps its uncommon parts only: the gate then needs no
-    /// literal found in many sentences, at little loss. When every part is
-    /// common, the plain common words stand for them (月…日…前), else the rarest.
-    fn all(xs: Vec<Need>, lits: &Literals) -> Need {
-        let mut xs: Vec<(f64, Need)> = xs
-            .into_iter()
-            .filter(|x| *x != Need::Any)
-            .map(|x| (x.frequency(lits), x))
-            .collect();
-        if xs.iter().any(|x| x.0 < 1.0) {
-            xs.retain(|x| x.0 < 1.0);
-        } else if xs.iter().any(|x| x.0 < 2.0) {
-            xs.retain(|x| x.0 < 2.0);
-        } else if let Some(i) = (0..xs.len()).min_by(|&i, &j| xs[i].0.total_cmp(&xs[j].0)) {
-            xs = vec![xs.swap_remove(i)];
-        }
+    fn all(xs: Vec<Need>) -> Need {
+        let mut xs: Vec<Need> = xs.into_iter().filter(|x| *x != Need::Any).collect();
         match xs.len() {
             0 => Need::Any,
-            1 => xs.swap_remove(0).1,
-            _ => Need::All(xs.into_iter().map(|x| x.1).collect()),
+            1 => xs.swap_remove(0),
+            _ => Need::All(xs),
         }
+    }
+
+    /// The need with fewer literals to look for. A conjunction keeps its
+    /// uncommon parts only: the gate then needs no literal found in many
+    /// sentences, at little loss. When every part is common, the plain common
+    /// words stand for them (月…日…前), else the rarest. Parts whose literals
+    /// are looked for anyway (`free`) are kept: they cost nothing.
+    fn prune(&self, lits: &Literals, free: &FxHashSet<usize>) -> Need {
+        match self {
+            Need::Any | Need::Lit(_) => self.clone(),
+            Need::OneOf(xs) => Need::one_of(xs.iter().map(|x| x.prune(lits, free)).collect()),
+            Need::All(xs) => {
+                let parts: Vec<(f64, Need)> = xs
+                    .iter()
+                    .map(|x| x.prune(lits, free))
+                    .filter(|x| *x != Need::Any)
+                    .map(|x| (x.frequency(lits), x))
+                    .collect();
+                let limit = if parts.iter().any(|x| x.0 < 1.0) {
+                    1.0
+                } else if parts.iter().any(|x| x.0 < 2.0) {
+                    2.0
+                } else {
+                    parts.iter().map(|x| x.0).fold(f64::INFINITY, f64::min) + f64::EPSILON
+                };
+                let kept = parts
+                    .into_iter()
+                    .filter(|(f, x)| *f < limit || x.within(free))
+                    .map(|x| x.1)
+                    .collect();
+                Need::all(kept)
+            }
+        }
+    }
+
+    /// Whether every literal of the need is in `set`.
+    fn within(&self, set: &FxHashSet<usize>) -> bool {
+        let mut all = true;
+        self.for_each_lit(&mut |id| all &= set.contains(&id));
+        all
     }
 
     /// A rough share of the sentences that hold what is needed.
@@ -280,10 +308,7 @@ impl Literals {
             HirKind::Repetition(r) if r.min > 0 => self.need(&r.sub),
             HirKind::Repetition(_) => Need::Any,
             HirKind::Capture(c) => self.need(&c.sub),
-            HirKind::Concat(xs) => {
-                let parts = xs.iter().map(|x| self.need(x)).collect();
-                Need::all(parts, self)
-            }
+            HirKind::Concat(xs) => Need::all(xs.iter().map(|x| self.need(x)).collect()),
             HirKind::Alternation(xs) => Need::one_of(xs.iter().map(|x| self.need(x)).collect()),
         }
     }
@@ -341,7 +366,9 @@ impl Compiled {
 /// The gates of every [`Pat`], with the automaton over their literals and the
 /// sentence breaks.
 pub struct Gates {
-    ac: AhoCorasick,
+    /// Literals then breaks, every occurrence reported (overlapping).
+    dfa: DFA,
+    start: StateID,
     literals: Vec<Vec<u8>>,
     /// Indexed by `Pat as usize`.
     needs: Vec<Compiled>,
@@ -372,6 +399,15 @@ impl Gates {
                 lits.need(&hir)
             })
             .collect();
+        // The literals of the strictest gates are scanned for anyway; the
+        // second pruning keeps every part of a conjunction made of them.
+        let mut free = FxHashSet::default();
+        for n in &needs {
+            n.prune(&lits, &FxHashSet::default()).for_each_lit(&mut |id| {
+                free.insert(id);
+            });
+        }
+        let needs: Vec<Need> = needs.iter().map(|n| n.prune(&lits, &free)).collect();
         let (mut map, mut used) = (FxHashMap::default(), Vec::new());
         let needs: Vec<Need> = needs.iter().map(|n| n.renumber(&mut map, &mut used, &lits)).collect();
         let mut by_lit = vec![0u64; used.len()];
@@ -391,14 +427,16 @@ impl Gates {
         // Breaks follow the literals: a match id past them cuts a sentence.
         let mut patterns = used.clone();
         patterns.extend(BREAKS.iter().map(|b| b.to_string().into_bytes()));
-        // A DFA: overlapping search must report "止" inside "截止" as well.
-        let ac = AhoCorasick::builder()
+        // Standard semantics: every occurrence, "止" inside "截止" as well.
+        let dfa = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Unanchored)
             .build(&patterns)
             .expect("lexicon literals compile");
+        let start = dfa.start_state(Anchored::No).expect("unanchored start");
         Gates {
-            ac,
+            dfa,
+            start,
             words: used.len().div_ceil(64),
             literals: used,
             needs: compiled,
@@ -417,24 +455,32 @@ impl Gates {
 
     /// Cuts a line into sentences after each break (。；！？;!?) and gates
     /// them: `sentence` gets each one's byte range and gate, in order. Returns
-    /// the gate of the whole line. Matches come in order of their ends, and no
-    /// literal holds a break, so each literal falls in the sentence being read.
+    /// the gate of the whole line. The automaton is walked byte by byte, so
+    /// matches come in order of their ends; no literal holds a break, so each
+    /// literal falls in the sentence being read.
     pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, u64)) -> u64 {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
-        for m in self.ac.find_overlapping_iter(line) {
-            let id = m.pattern().as_usize();
-            if let Some(&users) = self.by_lit.get(id) {
-                s.sentence[id / 64] |= 1 << (id % 64);
-                s.line[id / 64] |= 1 << (id % 64);
-                cand |= users;
-            } else {
-                sentence(start..m.end(), self.admit(cand, &s.sentence));
-                s.sentence.fill(0);
-                line_cand |= cand;
-                cand = 0;
-                start = m.end();
+        let mut sid = self.start;
+        for (at, &b) in line.as_bytes().iter().enumerate() {
+            sid = self.dfa.next_state(Anchored::No, sid, b);
+            if !self.dfa.is_match(sid) {
+                continue;
+            }
+            for k in 0..self.dfa.match_len(sid) {
+                let id = self.dfa.match_pattern(sid, k).as_usize();
+                if let Some(&users) = self.by_lit.get(id) {
+                    s.sentence[id / 64] |= 1 << (id % 64);
+                    s.line[id / 64] |= 1 << (id % 64);
+                    cand |= users;
+                } else {
+                    sentence(start..at + 1, self.admit(cand, &s.sentence));
+                    s.sentence.fill(0);
+                    line_cand |= cand;
+                    cand = 0;
+                    start = at + 1;
+                }
             }
         }
         if start < line.len() {
@@ -479,7 +525,10 @@ mod tests {
     #[test]
     fn needs_follow_the_syntax() {
         let mut lits = Literals::default();
-        let need = |lits: &mut Literals, p: &str| lits.need(&regex_syntax::parse(p).expect("parses"));
+        let need = |lits: &mut Literals, p: &str| {
+            let full = lits.need(&regex_syntax::parse(p).expect("parses"));
+            full.prune(lits, &FxHashSet::default())
+        };
         assert_eq!(need(&mut lits, r"[^。]{0,3}"), Need::Any);
         let n = need(&mut lits, r"纳入[^。；]{0,16}?(?:考核|考评)");
         assert!(matches!(n, Need::All(ref xs) if xs.len() == 2), "{n:?}");

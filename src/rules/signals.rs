@@ -542,10 +542,11 @@ fn counters(
         .any(|h| h.family == Family::Accountability && h.weight >= 4.0);
     let consult_title = s.title.as_deref().is_some_and(|t| PEER.is_match(t));
     if !class_audience || consult_title {
-        let peer = sentences
-            .iter()
-            .filter(|x| !x.is_match(Pat::Reported))
-            .find_map(|x| x.find(Pat::Peer).map(|m| x.span(m.range())));
+        // Reported speech is looked for only where a peer phrase is.
+        let peer = sentences.iter().find_map(|x| {
+            let m = x.find(Pat::Peer).filter(|_| !x.is_match(Pat::Reported))?;
+            Some(x.span(m.range()))
+        });
         add("WH102", peer.filter(|_| !sanctions || !class_audience));
     }
     let binding = hits
