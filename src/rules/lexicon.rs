@@ -129,7 +129,7 @@ impl Family {
 /// Lexicon patterns are long alternations over Han text: with the default
 /// 2 MiB lazy-DFA cache they kept rebuilding states (a fifth of a scan's CPU
 /// in determinisation on the real corpus), so they get a larger cache.
-fn re(p: &str) -> Regex {
+pub(crate) fn re(p: &str) -> Regex {
     regex::RegexBuilder::new(p)
         .dfa_size_limit(32 << 20)
         .build()
@@ -363,8 +363,11 @@ pub static QUOTE_MARK: LazyLock<Regex> = LazyLock::new(|| re("[《“]"));
 /// 要, a modal verb when bare (see `signals::bare_yao`).
 pub static YAO: LazyLock<Regex> = LazyLock::new(|| re("要"));
 
+/// Which lexicon patterns (and branches of them) may match a text, a bit each.
+pub type Gate = u128;
+
 /// The lexicon patterns run over every sentence or line, each behind a
-/// literal gate ([`super::prefilter`]): at most 64, one bit each. Patterns
+/// literal gate ([`super::prefilter`]): one bit each of a [`Gate`]. Patterns
 /// anchored at the start of a line, or run on a few lines only, are cheap
 /// without one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -467,8 +470,17 @@ impl Pat {
         }
     }
 
-    pub(crate) fn bit(self) -> u64 {
+    pub(crate) fn bit(self) -> Gate {
         1 << self as u32
+    }
+
+    /// Long alternations of open-ended branches (纳入…考核, 建立…机制, 月…日前):
+    /// run branch by branch, each behind its own gate. Together their lazy
+    /// DFA tracks every branch opened anywhere in the sentence at once and
+    /// grows to megabytes; apart, each stays small and runs only where its
+    /// own literals are.
+    pub(crate) fn by_branch(self) -> bool {
+        matches!(self, Pat::Deadline | Pat::Accountability | Pat::NewTask)
     }
 }
 

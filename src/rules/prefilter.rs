@@ -4,11 +4,12 @@
 //! contain. Those literals are read off the pattern's syntax tree, so a gate
 //! may let a sentence through needlessly but can never drop a match.
 
-use super::lexicon::Pat;
+use super::lexicon::{re, Gate, Pat};
 use super::text::{is_break, BREAKS};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
+use regex::{Match, Regex};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
@@ -363,21 +364,101 @@ impl Compiled {
     }
 }
 
-/// The gates of every [`Pat`], with the automaton over their literals and the
-/// sentence breaks.
+/// A pattern run branch by branch: contiguous runs of its top-level
+/// alternatives, each a regex behind its own gate bit.
+struct Branches {
+    regexes: Vec<Regex>,
+    /// Gate bit of the first run; the others follow.
+    first_bit: u32,
+}
+
+impl Branches {
+    fn open(&self, gate: Gate) -> impl Iterator<Item = &Regex> {
+        let first = self.first_bit;
+        let bits = (gate >> first) & ((1 << self.regexes.len()) - 1);
+        self.regexes
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| bits & (1 << i) != 0)
+            .map(|x| x.1)
+    }
+
+    /// The leftmost-first match of the whole alternation at or after `at`:
+    /// the earliest start, and at one start the earlier branch, as a
+    /// backtracking search tries them.
+    fn find_at<'t>(&self, gate: Gate, text: &'t str, at: usize) -> Option<Match<'t>> {
+        let mut best: Option<Match> = None;
+        for re in self.open(gate) {
+            if let Some(m) = re.find_at(text, at) {
+                if best.is_none_or(|b| m.start() < b.start()) {
+                    best = Some(m);
+                }
+            }
+            if best.is_some_and(|b| b.start() == at) {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// A pattern's top-level alternatives, as source text: the `|` outside any
+/// group or class.
+fn alternatives(pattern: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut class, mut escaped, mut from) = (Vec::new(), 0, false, false, 0);
+    for (i, c) in pattern.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => class = true,
+            ']' => class = false,
+            '(' if !class => depth += 1,
+            ')' if !class => depth -= 1,
+            '|' if !class && depth == 0 => {
+                out.push(&pattern[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&pattern[from..]);
+    out
+}
+
+/// Runs of a pattern's alternatives: a plain literal joins the literals
+/// next to it, anything else stands alone.
+fn branch_runs(pattern: &str) -> Vec<String> {
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for alt in alternatives(pattern) {
+        let literal = regex_syntax::parse(alt).is_ok_and(|h| matches!(h.kind(), HirKind::Literal(_)));
+        match runs.last_mut() {
+            Some((true, run)) if literal => {
+                run.push('|');
+                run.push_str(alt);
+            }
+            _ => runs.push((literal, alt.to_string())),
+        }
+    }
+    runs.into_iter().map(|r| r.1).collect()
+}
+
+/// The gates of every [`Pat`] and branch run, with the automaton over their
+/// literals and the sentence breaks.
 pub struct Gates {
     /// Literals then breaks, every occurrence reported (overlapping).
     dfa: DFA,
     start: StateID,
     literals: Vec<Vec<u8>>,
-    /// Indexed by `Pat as usize`.
+    /// Indexed by gate bit: `Pat as usize`, then branch runs.
     needs: Vec<Compiled>,
-    /// Per literal: the patterns whose need mentions it.
-    by_lit: Vec<u64>,
-    /// Patterns with nothing to gate on.
-    always: u64,
-    /// Patterns whose need is met by any one of their literals.
-    plain: u64,
+    /// Indexed by `Pat as usize`: the branch runs of a pattern run by branch.
+    branches: Vec<Option<Branches>>,
+    /// Per literal: the gate bits whose need mentions it.
+    by_lit: Vec<Gate>,
+    /// Gate bits with nothing to gate on.
+    always: Gate,
+    /// Gate bits whose need is met by any one of their literals.
+    plain: Gate,
     words: usize,
 }
 
@@ -391,13 +472,25 @@ pub(crate) struct Scratch {
 
 impl Gates {
     fn build() -> Gates {
+        // Gated units: every pattern, then the branch runs of those run by branch.
+        let mut sources: Vec<String> = Pat::ALL.iter().map(|p| p.regex().as_str().to_string()).collect();
+        let mut branches = Vec::with_capacity(Pat::ALL.len());
+        for p in Pat::ALL {
+            branches.push(p.by_branch().then(|| {
+                let runs = branch_runs(p.regex().as_str());
+                let first_bit = sources.len() as u32;
+                sources.extend(runs.iter().cloned());
+                Branches {
+                    regexes: runs.iter().map(|r| re(r)).collect(),
+                    first_bit,
+                }
+            }));
+        }
+        assert!(sources.len() <= Gate::BITS as usize, "more gated units than gate bits");
         let mut lits = Literals::default();
-        let needs: Vec<Need> = Pat::ALL
+        let needs: Vec<Need> = sources
             .iter()
-            .map(|p| {
-                let hir = regex_syntax::parse(p.regex().as_str()).expect("lexicon pattern parses");
-                lits.need(&hir)
-            })
+            .map(|src| lits.need(&regex_syntax::parse(src).expect("lexicon pattern parses")))
             .collect();
         // The literals of the strictest gates are scanned for anyway; the
         // second pruning keeps every part of a conjunction made of them.
@@ -410,17 +503,18 @@ impl Gates {
         let needs: Vec<Need> = needs.iter().map(|n| n.prune(&lits, &free)).collect();
         let (mut map, mut used) = (FxHashMap::default(), Vec::new());
         let needs: Vec<Need> = needs.iter().map(|n| n.renumber(&mut map, &mut used, &lits)).collect();
-        let mut by_lit = vec![0u64; used.len()];
+        let mut by_lit = vec![0; used.len()];
         let (mut always, mut plain) = (0, 0);
         let mut compiled = Vec::with_capacity(needs.len());
-        for (p, need) in Pat::ALL.iter().zip(&needs) {
-            need.for_each_lit(&mut |id| by_lit[id] |= p.bit());
+        for (i, need) in needs.iter().enumerate() {
+            let bit: Gate = 1 << i;
+            need.for_each_lit(&mut |id| by_lit[id] |= bit);
             let c = Compiled::new(need).unwrap_or_else(|| {
-                always |= p.bit();
+                always |= bit;
                 Compiled::default()
             });
             if c.terms.is_empty() {
-                plain |= p.bit();
+                plain |= bit;
             }
             compiled.push(c);
         }
@@ -440,9 +534,32 @@ impl Gates {
             words: used.len().div_ceil(64),
             literals: used,
             needs: compiled,
+            branches,
             by_lit,
             always,
             plain,
+        }
+    }
+
+    /// The first match of `p` in `text` at or after `at`, where `gate` is the
+    /// gate of `text` (or of a text it masks, char for char).
+    pub(crate) fn find_at<'t>(&self, p: Pat, gate: Gate, text: &'t str, at: usize) -> Option<Match<'t>> {
+        if gate & p.bit() == 0 {
+            return None;
+        }
+        match &self.branches[p as usize] {
+            Some(b) => b.find_at(gate, text, at),
+            None => p.regex().find_at(text, at),
+        }
+    }
+
+    pub(crate) fn is_match(&self, p: Pat, gate: Gate, text: &str) -> bool {
+        if gate & p.bit() == 0 {
+            return false;
+        }
+        match &self.branches[p as usize] {
+            Some(b) => b.open(gate).any(|re| re.is_match(text)),
+            None => p.regex().is_match(text),
         }
     }
 
@@ -458,7 +575,7 @@ impl Gates {
     /// the gate of the whole line. The automaton is walked byte by byte, so
     /// matches come in order of their ends; no literal holds a break, so each
     /// literal falls in the sentence being read.
-    pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, u64)) -> u64 {
+    pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, Gate)) -> Gate {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
@@ -490,8 +607,8 @@ impl Gates {
         self.admit(line_cand, &s.line)
     }
 
-    /// The patterns, among the candidates, whose need holds on `present`.
-    fn admit(&self, cand: u64, present: &[u64]) -> u64 {
+    /// The gate bits, among the candidates, whose need holds on `present`.
+    fn admit(&self, cand: Gate, present: &[u64]) -> Gate {
         let mut open = self.always | (cand & self.plain);
         let mut rest = cand & !open;
         while rest != 0 {
@@ -538,17 +655,47 @@ mod tests {
     }
 
     #[test]
+    fn branch_runs_rebuild_the_pattern() {
+        assert_eq!(alternatives(r"a(?:b|c)|[|d]|\\|e"), [r"a(?:b|c)", "[|d]", r"\\", "e"]);
+        assert_eq!(branch_runs("ab|cd|e[fg]|gh|ij"), ["ab|cd", "e[fg]", "gh|ij"]);
+        for p in Pat::ALL.into_iter().filter(|p| p.by_branch()) {
+            assert_eq!(branch_runs(p.regex().as_str()).join("|"), p.regex().as_str());
+        }
+    }
+
+    #[test]
+    fn branches_keep_leftmost_first() {
+        let pattern = "x[0-9]|abc|ab[a-z]d|[a-z]cd";
+        let b = Branches {
+            regexes: branch_runs(pattern).iter().map(|r| re(r)).collect(),
+            first_bit: 0,
+        };
+        let whole = re(pattern);
+        for text in ["abcd", "zabcd", "qcd abcd", "x1abc", "ab"] {
+            for at in 0..text.len() {
+                let got = b.find_at(Gate::MAX, text, at).map(|m| m.range());
+                assert_eq!(got, whole.find_at(text, at).map(|m| m.range()), "{text} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn every_lexicon_pattern_is_gated() {
         let g = &*GATES;
         for p in Pat::ALL {
             assert!(g.always & p.bit() == 0, "{p:?} has no literal to gate on");
         }
+        for i in 0..g.needs.len() {
+            assert!(g.always & (1 << i) == 0, "branch run {i} has no literal to gate on");
+        }
     }
 
     /// Every labelled document of the repository and every documented
     /// example: each line, and each sentence, that a pattern matches has its
-    /// gate open. (The families run on praise-masked text: masking only
-    /// removes literals, so a gate open there is open on the original.)
+    /// gate open, and the gated search finds what the pattern finds, match for
+    /// match (branch by branch where it runs so). The families run on
+    /// praise-masked text: masking only removes literals, so a gate open
+    /// there is open on the original.
     #[test]
     fn gates_never_drop_a_match() {
         use crate::normalize::normalize;
@@ -563,17 +710,28 @@ mod tests {
         for r in crate::rules::all() {
             texts.extend(r.doc.fires.iter().chain(r.doc.passes).map(|t| t.to_string()));
         }
+        let ranges = |it: &mut dyn Iterator<Item = Match>| it.map(|m| m.range()).collect::<Vec<_>>();
         let mut matched = [0usize; Pat::ALL.len()];
         for t in &texts {
             let n = normalize(t);
             let d = DocText::new(&n.lines);
             for (p, count) in Pat::ALL.iter().zip(&mut matched) {
-                for s in d.sentences().iter().filter(|s| p.regex().is_match(s.text)) {
-                    assert!(s.may(*p), "{p:?} matches but its gate is shut: {}", s.text);
-                    *count += 1;
+                for s in d.sentences() {
+                    let all = ranges(&mut p.regex().find_iter(s.text));
+                    assert_eq!(ranges(&mut s.matches(*p, s.text)), all, "{p:?} on {}", s.text);
+                    assert_eq!(
+                        s.find(*p).map(|m| m.range()),
+                        all.first().cloned(),
+                        "{p:?} on {}",
+                        s.text
+                    );
+                    assert_eq!(s.is_match(*p), !all.is_empty(), "{p:?} on {}", s.text);
+                    *count += !all.is_empty() as usize;
                 }
-                for (i, l) in d.lines.iter().enumerate().filter(|(_, l)| p.regex().is_match(l)) {
-                    assert!(d.line_may(i, *p), "{p:?} matches but its gate is shut: {l}");
+                for (i, l) in d.lines.iter().enumerate() {
+                    let first = p.regex().find(l).map(|m| m.range());
+                    assert_eq!(d.line_find(i, *p).map(|m| m.range()), first, "{p:?} on {l}");
+                    assert_eq!(d.line_is_match(i, *p), first.is_some(), "{p:?} on {l}");
                 }
             }
         }

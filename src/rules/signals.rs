@@ -243,9 +243,8 @@ fn sentence_hits<'a>(
     for f in SENTENCE_FAMILIES {
         // A closed gate: the pattern has no match here, only local terms may.
         let found = pattern(f)
-            .filter(|p| s.may(*p))
             .into_iter()
-            .flat_map(|p| p.regex().find_iter(&text))
+            .flat_map(|p| s.matches(p, &text))
             .chain(
                 extra
                     .iter()

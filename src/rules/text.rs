@@ -2,7 +2,7 @@
 //! with every span convertible to a char offset in the normalised text and a
 //! line:column in the user's original file.
 
-use super::lexicon::Pat;
+use super::lexicon::{Gate, Pat};
 use super::prefilter::GATES;
 use crate::normalize::Line;
 
@@ -21,8 +21,8 @@ pub struct Sentence<'a> {
     /// Char offset of the sentence in its line.
     pub start: usize,
     pub text: &'a str,
-    /// Lexicon patterns that may match the text (a bit per [`Pat`]).
-    gate: u64,
+    /// Lexicon patterns that may match the text.
+    gate: Gate,
 }
 
 impl<'a> Sentence<'a> {
@@ -32,11 +32,25 @@ impl<'a> Sentence<'a> {
     }
 
     pub fn is_match(&self, p: Pat) -> bool {
-        self.may(p) && p.regex().is_match(self.text)
+        GATES.is_match(p, self.gate, self.text)
     }
 
     pub fn find(&self, p: Pat) -> Option<regex::Match<'a>> {
-        self.may(p).then(|| p.regex().find(self.text)).flatten()
+        GATES.find_at(p, self.gate, self.text, 0)
+    }
+
+    /// The successive matches of `p` in `text`: this sentence's text, or a
+    /// mask of it that only replaces chars (its gate still holds).
+    pub fn matches<'t>(&self, p: Pat, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
+        let gate = self.gate;
+        let mut at = Some(0);
+        std::iter::from_fn(move || {
+            let m = GATES.find_at(p, gate, text, at?)?;
+            // Every match holds a gate literal, so none is empty: the next
+            // search starts at this one's end, as `Regex::find_iter` does.
+            at = (m.end() > m.start()).then_some(m.end());
+            Some(m)
+        })
     }
 
     /// The span of a byte range of this sentence's text.
@@ -57,7 +71,7 @@ impl<'a> Sentence<'a> {
 
 /// Sentences of every line, the gates of each sentence and line (one literal
 /// scan per line serves every lexicon pattern), and each line's char offset.
-fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<u64>, Vec<usize>) {
+fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<Gate>, Vec<usize>) {
     let gates = &*GATES;
     let mut scratch = gates.scratch();
     let mut sentences = Vec::new();
@@ -97,8 +111,8 @@ pub struct DocText<'a> {
     /// Char offset of each line in the normalised text (lines joined by '\n').
     line_start: Vec<usize>,
     sentences: Vec<Sentence<'a>>,
-    /// Per line, the patterns that may match it (a bit per [`Pat`]).
-    line_gates: Vec<u64>,
+    /// Per line, the patterns that may match it.
+    line_gates: Vec<Gate>,
 }
 
 impl<'a> DocText<'a> {
@@ -126,11 +140,14 @@ impl<'a> DocText<'a> {
     }
 
     pub fn line_is_match(&self, i: usize, p: Pat) -> bool {
-        self.line_may(i, p) && p.regex().is_match(self.lines[i])
+        self.line_gates
+            .get(i)
+            .is_some_and(|&g| GATES.is_match(p, g, self.lines[i]))
     }
 
     pub fn line_find(&self, i: usize, p: Pat) -> Option<regex::Match<'a>> {
-        self.line_may(i, p).then(|| p.regex().find(self.lines[i])).flatten()
+        let g = *self.line_gates.get(i)?;
+        GATES.find_at(p, g, self.lines[i], 0)
     }
 
     /// Char offset in the normalised text.
