@@ -3,7 +3,7 @@
 //! between equal-rank agencies is not an order; a 请示 quoting the orders it
 //! wants issued is the opposite of disguised issuance.
 
-use super::lexicon::{CLASS_OF_UNITS, DISTRIBUTION, LOWER_GOVERNMENTS, PEER, UPWARD_FORMULA};
+use super::lexicon::{Pat, CLASS_OF_UNITS, DISTRIBUTION, LOWER_GOVERNMENTS, UPWARD_FORMULA};
 use super::text::{DocText, Span};
 use crate::config::Organisation;
 use crate::document::Structure;
@@ -267,7 +267,7 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
         || (addressee.is_empty() && doc.lines.iter().take(4).any(|l| PUBLIC.is_match(l)))
     {
         Direction::Public
-    } else if !addressee.is_empty() && doc.lines.iter().any(|l| PEER.is_match(l)) {
+    } else if !addressee.is_empty() && (0..doc.lines.len()).any(|i| doc.line_is_match(i, Pat::Peer)) {
         Direction::Peer
     } else if !addressee.is_empty() {
         let to = org(addressee, local);

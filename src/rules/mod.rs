@@ -18,6 +18,7 @@ pub mod audience;
 pub mod carrier;
 pub mod counter;
 pub mod lexicon;
+pub mod prefilter;
 pub mod signals;
 pub mod text;
 mod wh001;

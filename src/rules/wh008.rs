@@ -35,8 +35,7 @@ fn check(a: &Analysis) -> Vec<Evidence> {
     a.doc
         .sentences()
         .iter()
-        .filter(|s| !super::lexicon::REPORTED.is_match(s.text))
-        .filter_map(span_of)
+        .filter_map(|s| span_of(s).filter(|_| !s.is_match(super::lexicon::Pat::Reported)))
         .map(|span| Evidence {
             span,
             message: "要求下级报送落实情况或制定配套文件".into(),

@@ -1,0 +1,741 @@
+//! Literal gates for the lexicon. One Aho–Corasick pass over a sentence finds
+//! every literal the lexicon patterns need; a pattern then runs only on the
+//! sentences (and lines) that hold the literals each of its matches must
+//! contain. Those literals are read off the pattern's syntax tree, so a gate
+//! may let a sentence through needlessly but can never drop a match.
+
+use super::lexicon::{re, Gate, Pat};
+use super::text::{is_break, BREAKS};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind, StartKind};
+use regex::{Match, Regex};
+use regex_syntax::hir::{Class, Hir, HirKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// What every match of a pattern contains: a monotone formula over literals.
+#[derive(Debug, Clone, PartialEq)]
+enum Need {
+    /// Nothing is known: the pattern always runs.
+    Any,
+    Lit(usize),
+    All(Vec<Need>),
+    OneOf(Vec<Need>),
+}
+
+impl Need {
+    fn all(xs: Vec<Need>) -> Need {
+        let mut xs: Vec<Need> = xs.into_iter().filter(|x| *x != Need::Any).collect();
+        match xs.len() {
+            0 => Need::Any,
+            1 => xs.swap_remove(0),
+            _ => Need::All(xs),
+        }
+    }
+
+    /// The need with fewer literals to look for. A conjunction keeps its
+    /// uncommon parts only: the gate then needs no literal found in many
+    /// sentences, at little loss. When every part is common, the plain common
+    /// words stand for them (月…日…前), else the rarest. Parts whose literals
+    /// are looked for anyway (`free`) are kept: they cost nothing.
+    fn prune(&self, lits: &Literals, free: &FxHashSet<usize>) -> Need {
+        match self {
+            Need::Any | Need::Lit(_) => self.clone(),
+            Need::OneOf(xs) => Need::one_of(xs.iter().map(|x| x.prune(lits, free)).collect()),
+            Need::All(xs) => {
+                let parts: Vec<(f64, Need)> = xs
+                    .iter()
+                    .map(|x| x.prune(lits, free))
+                    .filter(|x| *x != Need::Any)
+                    .map(|x| (x.frequency(lits), x))
+                    .collect();
+                let limit = if parts.iter().any(|x| x.0 < 1.0) {
+                    1.0
+                } else if parts.iter().any(|x| x.0 < 2.0) {
+                    2.0
+                } else {
+                    parts.iter().map(|x| x.0).fold(f64::INFINITY, f64::min) + f64::EPSILON
+                };
+                let kept = parts
+                    .into_iter()
+                    .filter(|(f, x)| *f < limit || x.within(free))
+                    .map(|x| x.1)
+                    .collect();
+                Need::all(kept)
+            }
+        }
+    }
+
+    /// Whether every literal of the need is in `set`.
+    fn within(&self, set: &FxHashSet<usize>) -> bool {
+        let mut all = true;
+        self.for_each_lit(&mut |id| all &= set.contains(&id));
+        all
+    }
+
+    /// A rough share of the sentences that hold what is needed.
+    fn frequency(&self, lits: &Literals) -> f64 {
+        match self {
+            Need::Any => f64::INFINITY,
+            Need::Lit(id) => literal_frequency(&lits.list[*id]),
+            Need::All(xs) => xs.iter().map(|x| x.frequency(lits)).fold(f64::INFINITY, f64::min),
+            Need::OneOf(xs) => xs.iter().map(|x| x.frequency(lits)).sum(),
+        }
+    }
+
+    /// The same need over a table holding only the literals in use.
+    fn renumber(&self, map: &mut FxHashMap<usize, usize>, used: &mut Vec<Vec<u8>>, lits: &Literals) -> Need {
+        match self {
+            Need::Any => Need::Any,
+            Need::Lit(id) => {
+                let next = map.len();
+                let new = *map.entry(*id).or_insert(next);
+                if new == next {
+                    used.push(lits.list[*id].clone());
+                }
+                Need::Lit(new)
+            }
+            Need::All(xs) => Need::All(xs.iter().map(|x| x.renumber(map, used, lits)).collect()),
+            Need::OneOf(xs) => Need::OneOf(xs.iter().map(|x| x.renumber(map, used, lits)).collect()),
+        }
+    }
+
+    /// An empty alternation matches nothing; treating it as `Any` is merely slow.
+    fn one_of(mut xs: Vec<Need>) -> Need {
+        if xs.is_empty() || xs.contains(&Need::Any) {
+            Need::Any
+        } else if xs.len() == 1 {
+            xs.swap_remove(0)
+        } else {
+            Need::OneOf(xs)
+        }
+    }
+
+    /// The literals of a plain disjunction.
+    fn clause(&self) -> Option<Vec<usize>> {
+        match self {
+            Need::Lit(id) => Some(vec![*id]),
+            Need::OneOf(xs) => xs.iter().try_fold(Vec::new(), |mut acc, x| {
+                acc.extend(x.clause()?);
+                Some(acc)
+            }),
+            _ => None,
+        }
+    }
+
+    /// The need as a disjunction of terms, each a conjunction of clauses.
+    fn terms(&self) -> Vec<Vec<Vec<usize>>> {
+        if let Some(c) = self.clause() {
+            return vec![vec![c]];
+        }
+        match self {
+            Need::Any => vec![vec![]],
+            Need::Lit(id) => vec![vec![vec![*id]]],
+            Need::OneOf(xs) => xs.iter().flat_map(Need::terms).collect(),
+            Need::All(xs) => xs.iter().fold(vec![vec![]], |acc, x| {
+                let ts = x.terms();
+                acc.iter()
+                    .flat_map(|a| ts.iter().map(move |t| [a.clone(), t.clone()].concat()))
+                    .collect()
+            }),
+        }
+    }
+
+    fn for_each_lit(&self, f: &mut impl FnMut(usize)) {
+        match self {
+            Need::Any => {}
+            Need::Lit(id) => f(*id),
+            Need::All(xs) | Need::OneOf(xs) => xs.iter().for_each(|x| x.for_each_lit(f)),
+        }
+    }
+}
+
+/// Literals found in more than about one sentence in twenty of either real
+/// government texts or the labelled white-header corpora: digits, dates,
+/// places and the commonest words of 公文.
+const COMMON: [&str; 84] = [
+    "的",
+    "第",
+    "应",
+    "应当",
+    "（",
+    "）",
+    "：",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "会",
+    "部",
+    "本",
+    "在",
+    "规定",
+    "发",
+    "部门",
+    "主",
+    "经",
+    "为",
+    "市",
+    "区",
+    "全",
+    "要",
+    "上",
+    "由",
+    "政府",
+    "有关",
+    "位",
+    "处",
+    "他",
+    "年",
+    "内",
+    "下",
+    "单位",
+    "自",
+    "人民政府",
+    "时",
+    "院",
+    "委",
+    "所",
+    "组",
+    "按",
+    "表",
+    "分",
+    "期",
+    "报",
+    "件",
+    "组织",
+    "办",
+    "据",
+    "以上",
+    "日",
+    "月",
+    "企业",
+    "与",
+    "各",
+    "县",
+    "于",
+    "请",
+    "供",
+    "后",
+    "省",
+    "责任",
+    "实施",
+    "局",
+    "镇",
+    "乡",
+    "乡镇",
+    "前",
+    "村",
+    "将",
+    "点",
+    "每",
+    "开展",
+    "会议",
+    "送",
+    "通知",
+    "至",
+    "落实",
+    "街道",
+];
+
+/// A rough share of the sentences holding a literal: common words, then any
+/// one char (an ASCII one most of all), then longer words.
+fn literal_frequency(lit: &[u8]) -> f64 {
+    let Ok(s) = std::str::from_utf8(lit) else {
+        return 1.0;
+    };
+    if COMMON.contains(&s) {
+        return 1.0;
+    }
+    match s.chars().count() {
+        1 if s.is_ascii() => 1.0,
+        1 => 0.1,
+        2 => 0.02,
+        _ => 0.005,
+    }
+}
+
+/// Classes of up to this many chars become alternations of one-char literals.
+const CLASS_LIMIT: u32 = 16;
+
+/// The literal table the needs point into.
+#[derive(Default)]
+struct Literals {
+    list: Vec<Vec<u8>>,
+    ids: FxHashMap<Vec<u8>, usize>,
+}
+
+impl Literals {
+    fn lit(&mut self, bytes: &[u8]) -> Need {
+        // Sentences are scanned one by one: a literal across a break would be missed.
+        let crosses = std::str::from_utf8(bytes).map_or(true, |s| s.chars().any(is_break));
+        if bytes.is_empty() || crosses {
+            return Need::Any;
+        }
+        let next = self.list.len();
+        let id = *self.ids.entry(bytes.to_vec()).or_insert(next);
+        if id == next {
+            self.list.push(bytes.to_vec());
+        }
+        Need::Lit(id)
+    }
+
+    fn class(&mut self, c: &Class) -> Need {
+        let Class::Unicode(u) = c else {
+            return Need::Any;
+        };
+        let size: u32 = u.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
+        if size > CLASS_LIMIT {
+            return Need::Any;
+        }
+        let chars = u.iter().flat_map(|r| r.start()..=r.end());
+        let xs = chars
+            .map(|ch| self.lit(ch.encode_utf8(&mut [0; 4]).as_bytes()))
+            .collect();
+        Need::one_of(xs)
+    }
+
+    /// Every match of `h` contains a match of each part of a concatenation, of
+    /// one branch of an alternation, of a repetition's body when it must occur.
+    fn need(&mut self, h: &Hir) -> Need {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => Need::Any,
+            HirKind::Literal(l) => self.lit(&l.0),
+            HirKind::Class(c) => self.class(c),
+            HirKind::Repetition(r) if r.min > 0 => self.need(&r.sub),
+            HirKind::Repetition(_) => Need::Any,
+            HirKind::Capture(c) => self.need(&c.sub),
+            HirKind::Concat(xs) => Need::all(xs.iter().map(|x| self.need(x)).collect()),
+            HirKind::Alternation(xs) => Need::one_of(xs.iter().map(|x| self.need(x)).collect()),
+        }
+    }
+}
+
+/// A need in disjunctive form over literal bitsets: it holds when a literal
+/// of `direct` is present, or when every clause of some term is (a clause
+/// holds when any of its literals is present).
+#[derive(Debug, Default)]
+struct Compiled {
+    direct: Clause,
+    terms: Vec<Vec<Clause>>,
+}
+
+/// A set of literals as (word, bits) pairs of a literal bitset.
+type Clause = Vec<(usize, u64)>;
+
+fn clause(ids: &[usize]) -> Clause {
+    let mut out: Clause = Vec::new();
+    for &id in ids {
+        let (w, bit) = (id / 64, 1 << (id % 64));
+        match out.iter_mut().find(|x| x.0 == w) {
+            Some(x) => x.1 |= bit,
+            None => out.push((w, bit)),
+        }
+    }
+    out
+}
+
+fn meets(c: &Clause, present: &[u64]) -> bool {
+    c.iter().any(|&(w, bits)| present[w] & bits != 0)
+}
+
+impl Compiled {
+    /// `None` when the need holds on any text.
+    fn new(need: &Need) -> Option<Compiled> {
+        let mut out = Compiled::default();
+        let mut direct = Vec::new();
+        for term in need.terms() {
+            match term.len() {
+                0 => return None,
+                1 => direct.extend_from_slice(&term[0]),
+                _ => out.terms.push(term.iter().map(|c| clause(c)).collect()),
+            }
+        }
+        out.direct = clause(&direct);
+        Some(out)
+    }
+
+    fn holds(&self, present: &[u64]) -> bool {
+        meets(&self.direct, present) || self.terms.iter().any(|t| t.iter().all(|c| meets(c, present)))
+    }
+}
+
+/// A pattern run branch by branch: contiguous runs of its top-level
+/// alternatives, each a regex behind its own gate bit.
+struct Branches {
+    regexes: Vec<Regex>,
+    /// Gate bit of the first run; the others follow.
+    first_bit: u32,
+}
+
+impl Branches {
+    fn open(&self, gate: Gate) -> impl Iterator<Item = &Regex> {
+        let first = self.first_bit;
+        let bits = (gate >> first) & ((1 << self.regexes.len()) - 1);
+        self.regexes
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| bits & (1 << i) != 0)
+            .map(|x| x.1)
+    }
+
+    /// The leftmost-first match of the whole alternation at or after `at`:
+    /// the earliest start, and at one start the earlier branch, as a
+    /// backtracking search tries them.
+    fn find_at<'t>(&self, gate: Gate, text: &'t str, at: usize) -> Option<Match<'t>> {
+        let mut best: Option<Match> = None;
+        for re in self.open(gate) {
+            if let Some(m) = re.find_at(text, at) {
+                if best.is_none_or(|b| m.start() < b.start()) {
+                    best = Some(m);
+                }
+            }
+            if best.is_some_and(|b| b.start() == at) {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// A pattern's top-level alternatives, as source text: the `|` outside any
+/// group or class.
+fn alternatives(pattern: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut class, mut escaped, mut from) = (Vec::new(), 0, false, false, 0);
+    for (i, c) in pattern.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => class = true,
+            ']' => class = false,
+            '(' if !class => depth += 1,
+            ')' if !class => depth -= 1,
+            '|' if !class && depth == 0 => {
+                out.push(&pattern[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&pattern[from..]);
+    out
+}
+
+/// Runs of a pattern's alternatives: a plain literal joins the literals
+/// next to it, anything else stands alone.
+fn branch_runs(pattern: &str) -> Vec<String> {
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for alt in alternatives(pattern) {
+        let literal = regex_syntax::parse(alt).is_ok_and(|h| matches!(h.kind(), HirKind::Literal(_)));
+        match runs.last_mut() {
+            Some((true, run)) if literal => {
+                run.push('|');
+                run.push_str(alt);
+            }
+            _ => runs.push((literal, alt.to_string())),
+        }
+    }
+    runs.into_iter().map(|r| r.1).collect()
+}
+
+/// The gates of every [`Pat`] and branch run, with the automaton over their
+/// literals and the sentence breaks.
+pub struct Gates {
+    /// Literals then breaks, every occurrence reported (overlapping).
+    dfa: DFA,
+    start: StateID,
+    literals: Vec<Vec<u8>>,
+    /// Indexed by gate bit: `Pat as usize`, then branch runs.
+    needs: Vec<Compiled>,
+    /// Indexed by `Pat as usize`: the branch runs of a pattern run by branch.
+    branches: Vec<Option<Branches>>,
+    /// Per literal: the gate bits whose need mentions it.
+    by_lit: Vec<Gate>,
+    /// Gate bits with nothing to gate on.
+    always: Gate,
+    /// Gate bits whose need is met by any one of their literals.
+    plain: Gate,
+    words: usize,
+}
+
+pub static GATES: LazyLock<Gates> = LazyLock::new(Gates::build);
+
+/// Literal bitsets of the current sentence and line, reused from line to line.
+pub(crate) struct Scratch {
+    sentence: Vec<u64>,
+    line: Vec<u64>,
+}
+
+impl Gates {
+    fn build() -> Gates {
+        // Gated units: every pattern, then the branch runs of those run by branch.
+        let mut sources: Vec<String> = Pat::ALL.iter().map(|p| p.regex().as_str().to_string()).collect();
+        let mut branches = Vec::with_capacity(Pat::ALL.len());
+        for p in Pat::ALL {
+            branches.push(p.by_branch().then(|| {
+                let runs = branch_runs(p.regex().as_str());
+                let first_bit = sources.len() as u32;
+                sources.extend(runs.iter().cloned());
+                Branches {
+                    regexes: runs.iter().map(|r| re(r)).collect(),
+                    first_bit,
+                }
+            }));
+        }
+        assert!(sources.len() <= Gate::BITS as usize, "more gated units than gate bits");
+        let mut lits = Literals::default();
+        let needs: Vec<Need> = sources
+            .iter()
+            .map(|src| lits.need(&regex_syntax::parse(src).expect("lexicon pattern parses")))
+            .collect();
+        // The literals of the strictest gates are scanned for anyway; the
+        // second pruning keeps every part of a conjunction made of them.
+        let mut free = FxHashSet::default();
+        for n in &needs {
+            n.prune(&lits, &FxHashSet::default()).for_each_lit(&mut |id| {
+                free.insert(id);
+            });
+        }
+        let needs: Vec<Need> = needs.iter().map(|n| n.prune(&lits, &free)).collect();
+        let (mut map, mut used) = (FxHashMap::default(), Vec::new());
+        let needs: Vec<Need> = needs.iter().map(|n| n.renumber(&mut map, &mut used, &lits)).collect();
+        let mut by_lit = vec![0; used.len()];
+        let (mut always, mut plain) = (0, 0);
+        let mut compiled = Vec::with_capacity(needs.len());
+        for (i, need) in needs.iter().enumerate() {
+            let bit: Gate = 1 << i;
+            need.for_each_lit(&mut |id| by_lit[id] |= bit);
+            let c = Compiled::new(need).unwrap_or_else(|| {
+                always |= bit;
+                Compiled::default()
+            });
+            if c.terms.is_empty() {
+                plain |= bit;
+            }
+            compiled.push(c);
+        }
+        // Breaks follow the literals: a match id past them cuts a sentence.
+        let mut patterns = used.clone();
+        patterns.extend(BREAKS.iter().map(|b| b.to_string().into_bytes()));
+        // Standard semantics: every occurrence, "止" inside "截止" as well.
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Unanchored)
+            .build(&patterns)
+            .expect("lexicon literals compile");
+        let start = dfa.start_state(Anchored::No).expect("unanchored start");
+        Gates {
+            dfa,
+            start,
+            words: used.len().div_ceil(64),
+            literals: used,
+            needs: compiled,
+            branches,
+            by_lit,
+            always,
+            plain,
+        }
+    }
+
+    /// The first match of `p` in `text` at or after `at`, where `gate` is the
+    /// gate of `text` (or of a text it masks, char for char).
+    pub(crate) fn find_at<'t>(&self, p: Pat, gate: Gate, text: &'t str, at: usize) -> Option<Match<'t>> {
+        if gate & p.bit() == 0 {
+            return None;
+        }
+        match &self.branches[p as usize] {
+            Some(b) => b.find_at(gate, text, at),
+            None => p.regex().find_at(text, at),
+        }
+    }
+
+    pub(crate) fn is_match(&self, p: Pat, gate: Gate, text: &str) -> bool {
+        if gate & p.bit() == 0 {
+            return false;
+        }
+        match &self.branches[p as usize] {
+            Some(b) => b.open(gate).any(|re| re.is_match(text)),
+            None => p.regex().is_match(text),
+        }
+    }
+
+    pub(crate) fn scratch(&self) -> Scratch {
+        Scratch {
+            sentence: vec![0; self.words],
+            line: vec![0; self.words],
+        }
+    }
+
+    /// Cuts a line into sentences after each break (。；！？;!?) and gates
+    /// them: `sentence` gets each one's byte range and gate, in order. Returns
+    /// the gate of the whole line. The automaton is walked byte by byte, so
+    /// matches come in order of their ends; no literal holds a break, so each
+    /// literal falls in the sentence being read.
+    pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, Gate)) -> Gate {
+        s.line.fill(0);
+        s.sentence.fill(0);
+        let (mut start, mut cand, mut line_cand) = (0, 0, 0);
+        let mut sid = self.start;
+        for (at, &b) in line.as_bytes().iter().enumerate() {
+            sid = self.dfa.next_state(Anchored::No, sid, b);
+            if !self.dfa.is_match(sid) {
+                continue;
+            }
+            for k in 0..self.dfa.match_len(sid) {
+                let id = self.dfa.match_pattern(sid, k).as_usize();
+                if let Some(&users) = self.by_lit.get(id) {
+                    s.sentence[id / 64] |= 1 << (id % 64);
+                    s.line[id / 64] |= 1 << (id % 64);
+                    cand |= users;
+                } else {
+                    sentence(start..at + 1, self.admit(cand, &s.sentence));
+                    s.sentence.fill(0);
+                    line_cand |= cand;
+                    cand = 0;
+                    start = at + 1;
+                }
+            }
+        }
+        if start < line.len() {
+            sentence(start..line.len(), self.admit(cand, &s.sentence));
+            line_cand |= cand;
+        }
+        self.admit(line_cand, &s.line)
+    }
+
+    /// The gate bits, among the candidates, whose need holds on `present`.
+    fn admit(&self, cand: Gate, present: &[u64]) -> Gate {
+        let mut open = self.always | (cand & self.plain);
+        let mut rest = cand & !open;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if self.needs[i].holds(present) {
+                open |= 1 << i;
+            }
+        }
+        open
+    }
+
+    /// The literals the gates look for (for diagnostics).
+    pub fn literals(&self) -> &[Vec<u8>] {
+        &self.literals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pats_are_numbered_in_order() {
+        for (i, p) in Pat::ALL.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+        }
+        assert!(Pat::ALL.len() <= 64);
+    }
+
+    #[test]
+    fn needs_follow_the_syntax() {
+        let mut lits = Literals::default();
+        let need = |lits: &mut Literals, p: &str| {
+            let full = lits.need(&regex_syntax::parse(p).expect("parses"));
+            full.prune(lits, &FxHashSet::default())
+        };
+        assert_eq!(need(&mut lits, r"[^。]{0,3}"), Need::Any);
+        let n = need(&mut lits, r"纳入[^。；]{0,16}?(?:考核|考评)");
+        assert!(matches!(n, Need::All(ref xs) if xs.len() == 2), "{n:?}");
+        // A common part of a conjunction is left out when a rarer one stands for it.
+        assert_eq!(need(&mut lits, r"[县市区]直"), lits.lit("直".as_bytes()));
+        assert_eq!(need(&mut lits, r"a?b*"), Need::Any);
+    }
+
+    #[test]
+    fn branch_runs_rebuild_the_pattern() {
+        assert_eq!(alternatives(r"a(?:b|c)|[|d]|\\|e"), [r"a(?:b|c)", "[|d]", r"\\", "e"]);
+        assert_eq!(branch_runs("ab|cd|e[fg]|gh|ij"), ["ab|cd", "e[fg]", "gh|ij"]);
+        for p in Pat::ALL.into_iter().filter(|p| p.by_branch()) {
+            assert_eq!(branch_runs(p.regex().as_str()).join("|"), p.regex().as_str());
+        }
+    }
+
+    #[test]
+    fn branches_keep_leftmost_first() {
+        let pattern = "x[0-9]|abc|ab[a-z]d|[a-z]cd";
+        let b = Branches {
+            regexes: branch_runs(pattern).iter().map(|r| re(r)).collect(),
+            first_bit: 0,
+        };
+        let whole = re(pattern);
+        for text in ["abcd", "zabcd", "qcd abcd", "x1abc", "ab"] {
+            for at in 0..text.len() {
+                let got = b.find_at(Gate::MAX, text, at).map(|m| m.range());
+                assert_eq!(got, whole.find_at(text, at).map(|m| m.range()), "{text} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_lexicon_pattern_is_gated() {
+        let g = &*GATES;
+        for p in Pat::ALL {
+            assert!(g.always & p.bit() == 0, "{p:?} has no literal to gate on");
+        }
+        for i in 0..g.needs.len() {
+            assert!(g.always & (1 << i) == 0, "branch run {i} has no literal to gate on");
+        }
+    }
+
+    /// Every labelled document of the repository and every documented
+    /// example: each line, and each sentence, that a pattern matches has its
+    /// gate open, and the gated search finds what the pattern finds, match for
+    /// match (branch by branch where it runs so). The families run on
+    /// praise-masked text: masking only removes literals, so a gate open
+    /// there is open on the original.
+    #[test]
+    fn gates_never_drop_a_match() {
+        use crate::normalize::normalize;
+        use crate::rules::text::DocText;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+        let files = crate::walk::walk(&root, crate::read::EXTENSIONS).expect("corpora");
+        let mut texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| crate::read::read_file(&f.path).ok())
+            .collect();
+        assert!(texts.len() > 200, "{} documents", texts.len());
+        for r in crate::rules::all() {
+            texts.extend(r.doc.fires.iter().chain(r.doc.passes).map(|t| t.to_string()));
+        }
+        let ranges = |it: &mut dyn Iterator<Item = Match>| it.map(|m| m.range()).collect::<Vec<_>>();
+        let mut matched = [0usize; Pat::ALL.len()];
+        for t in &texts {
+            let n = normalize(t);
+            let d = DocText::new(&n.lines);
+            for (p, count) in Pat::ALL.iter().zip(&mut matched) {
+                for s in d.sentences() {
+                    let all = ranges(&mut p.regex().find_iter(s.text));
+                    assert_eq!(ranges(&mut s.matches(*p, s.text)), all, "{p:?} on {}", s.text);
+                    assert_eq!(
+                        s.find(*p).map(|m| m.range()),
+                        all.first().cloned(),
+                        "{p:?} on {}",
+                        s.text
+                    );
+                    assert_eq!(s.is_match(*p), !all.is_empty(), "{p:?} on {}", s.text);
+                    *count += !all.is_empty() as usize;
+                }
+                for (i, l) in d.lines.iter().enumerate() {
+                    let first = p.regex().find(l).map(|m| m.range());
+                    assert_eq!(d.line_find(i, *p).map(|m| m.range()), first, "{p:?} on {l}");
+                    assert_eq!(d.line_is_match(i, *p), first.is_some(), "{p:?} on {l}");
+                }
+            }
+        }
+        let seen = matched.iter().filter(|&&c| c > 0).count();
+        assert!(seen + 2 >= Pat::ALL.len(), "patterns seen matching: {matched:?}");
+    }
+}
