@@ -27,9 +27,10 @@ corpus() { # size → folder, generated once
     echo "$dir"
 }
 
-# scan DIR THREADS → "seconds peak_kib candidates", report in $WORK/report.json
+# scan DIR THREADS → "seconds peak_kib candidates", report in $WORK/report.json,
+# stage times and memory (WENSHAN_TIMINGS) in $WORK/stages-<folder>-<threads>.log
 scan() {
-    local log="$WORK/time.log"
+    local log="$WORK/stages-$(basename "$1")-$2.log"
     WENSHAN_TIMINGS=1 "$TIME" -f "%e %M" "$BIN" --threads "$2" scan "$1" --format json -o "$WORK/report.json" \
         $SCAN_ARGS 2>"$log"
     local cand
@@ -49,6 +50,11 @@ for n in ${SIZES//,/ }; do
     awk -v n="$n" -v b="$bytes" -v s="$secs" -v k="$kib" -v c="$cand" -v r="$recall" -v p="$prec" 'BEGIN {
         printf "| %d | %.0f | %.1f | %.0f | %.1f | %.0f | %.1f | %s | %s | %s |\n", n, b/1e6, s, n/s, b/1e6/s, k/1024, k/n, c, r, p }'
 done
+
+last=$(tr ',' '\n' <<<"$SIZES" | sort -n | tail -1)
+echo
+echo "Stages of the $last-document scan (time, RSS then, peak RSS so far):"
+grep -E '^(map|reduce):' "$WORK/stages-gen-$last-$(nproc).log" | sed 's/^/    /'
 
 at=${THREADS_AT:-$(tr ',' '\n' <<<"$SIZES" | sort -n | head -1)}
 dir=$(corpus "$at")

@@ -651,8 +651,8 @@ fn charged(me: Option<Date>, other: Option<Date>) -> bool {
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]+、").expect("pattern compiles"));
 
-/// Resident memory now and at its peak, for the `WENSHAN_TIMINGS` lines
-/// (Linux: `/proc/self/status`; empty elsewhere).
+/// Resident memory now and at its peak, and CPU time so far, for the
+/// `WENSHAN_TIMINGS` lines (Linux: `/proc/self`; empty elsewhere).
 pub(crate) fn memory_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
@@ -663,8 +663,20 @@ pub(crate) fn memory_note() -> String {
             .find_map(|l| l.strip_prefix(key))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
+    // CPU time of all threads so far (utime + stime, in the 100 Hz ticks of
+    // the /proc ABI): with cores shared, it says more than wall time.
+    let cpu = std::fs::read_to_string("/proc/self/stat").ok().and_then(|stat| {
+        let after = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = after.split(' ').collect();
+        Some((f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?) as f64 / 100.0)
+    });
     match (kib("VmRSS:"), kib("VmHWM:")) {
-        (Some(now), Some(peak)) => format!(" (RSS {} MiB, peak {} MiB)", now / 1024, peak / 1024),
+        (Some(now), Some(peak)) => format!(
+            " (RSS {} MiB, peak {} MiB{})",
+            now / 1024,
+            peak / 1024,
+            cpu.map_or(String::new(), |c| format!(", CPU {c:.1}s"))
+        ),
         _ => String::new(),
     }
 }

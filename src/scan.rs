@@ -429,8 +429,12 @@ fn map(
         entries: Vec::new(),
     };
     for (c, chunk) in entries.chunks(MAP_CHUNK).enumerate() {
+        // Split down to single documents: a thread that is done steals from
+        // the other to the end of the chunk (rayon otherwise leaves runs of
+        // documents that only their own thread works through).
         let done: Vec<(Entry, Option<(Info, PassageHashes)>)> = chunk
             .par_iter()
+            .with_max_len(1)
             .map(|e| {
                 let r = match &e.error {
                     Some(why) => Err(why.clone()),
