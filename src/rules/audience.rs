@@ -3,7 +3,7 @@
 //! between equal-rank agencies is not an order; a 请示 quoting the orders it
 //! wants issued is the opposite of disguised issuance.
 
-use super::lexicon::{Pat, CLASS_OF_UNITS, DISTRIBUTION, LOWER_GOVERNMENTS, UPWARD_FORMULA};
+use super::lexicon::{Pat, CLASS_OF_UNITS, DISTRIBUTION_AT, LOWER_GOVERNMENTS, UPWARD_FORMULA};
 use super::text::{DocText, Span};
 use crate::config::Organisation;
 use crate::document::Structure;
@@ -185,7 +185,7 @@ fn addressee_lines(doc: &DocText, s: &Structure) -> Vec<(usize, bool)> {
         }
     }
     for (i, l) in doc.lines.iter().enumerate() {
-        if let Some(c) = DISTRIBUTION.captures(l) {
+        if let Some(c) = DISTRIBUTION_AT.captures(l) {
             let label: String = c["label"].chars().filter(|c| !c.is_whitespace()).collect();
             let up = matches!(label.as_str(), "抄报" | "报" | "报送");
             out.push((i, !up));

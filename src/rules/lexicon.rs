@@ -5,6 +5,7 @@
 //! not sentences: the detector is measured on documents written by others.
 //! Local terms from `wenshan.toml` are added per family at run time.
 
+use super::prefilter::AtStart;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -362,6 +363,13 @@ pub static QUOTE_MARK: LazyLock<Regex> = LazyLock::new(|| re("[《“]"));
 
 /// 要, a modal verb when bare (see `signals::bare_yao`).
 pub static YAO: LazyLock<Regex> = LazyLock::new(|| re("要"));
+
+/// The patterns anchored at a line's start, tried only on lines that begin
+/// the way they do.
+pub static DISTRIBUTION_AT: AtStart = AtStart::new(&DISTRIBUTION);
+pub static ATTENDANCE_AT: AtStart = AtStart::new(&ATTENDANCE);
+pub static ATTACHMENT_LINE_AT: AtStart = AtStart::new(&ATTACHMENT_LINE);
+pub static DESCRIPTIVE_AT: AtStart = AtStart::new(&DESCRIPTIVE);
 
 /// Which lexicon patterns (and branches of them) may match a text, a bit each.
 pub type Gate = u128;

@@ -10,10 +10,11 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 use regex::{Match, Regex};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// What every match of a pattern contains: a monotone formula over literals.
 #[derive(Debug, Clone, PartialEq)]
@@ -364,6 +365,65 @@ impl Compiled {
     }
 }
 
+/// A pattern anchored at the start of the text, tried only on texts that
+/// begin with a char its matches can begin with (read off its prefix
+/// literals): most lines are no 主送/出席/附件 line, and say so in one char.
+pub struct AtStart {
+    re: &'static LazyLock<Regex>,
+    /// Sorted; `None` when the pattern is not anchored or its prefixes are
+    /// not bounded, and every text is tried.
+    first: OnceLock<Option<Vec<char>>>,
+}
+
+impl AtStart {
+    pub const fn new(re: &'static LazyLock<Regex>) -> AtStart {
+        AtStart {
+            re,
+            first: OnceLock::new(),
+        }
+    }
+
+    fn admits(&self, text: &str) -> bool {
+        match self.first.get_or_init(|| first_chars(self.re)) {
+            Some(cs) => text.chars().next().is_some_and(|c| cs.binary_search(&c).is_ok()),
+            None => true,
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.admits(text) && self.re.is_match(text)
+    }
+
+    pub fn find<'t>(&self, text: &'t str) -> Option<Match<'t>> {
+        self.admits(text).then(|| self.re.find(text)).flatten()
+    }
+
+    pub fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
+        self.admits(text).then(|| self.re.captures(text)).flatten()
+    }
+}
+
+/// The chars every match of a start-anchored pattern can begin with: the
+/// first chars of its prefix literals, when every match begins with one.
+fn first_chars(re: &Regex) -> Option<Vec<char>> {
+    let hir = regex_syntax::parse(re.as_str()).ok()?;
+    if !hir.properties().look_set_prefix().contains(Look::Start) {
+        return None;
+    }
+    // Classes of numbering chars (一二三…、（）) may start a line: let them count.
+    let seq = Extractor::new().kind(ExtractKind::Prefix).limit_class(64).extract(&hir);
+    let mut out = Vec::new();
+    for lit in seq.literals()? {
+        let b = lit.as_bytes();
+        // The first char whole; a literal cut inside it bounds nothing.
+        let first = (1..=4).find_map(|w| std::str::from_utf8(b.get(..w)?).ok())?;
+        out.push(first.chars().next()?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
 /// A pattern run branch by branch: contiguous runs of its top-level
 /// alternatives, each a regex behind its own gate bit.
 struct Branches {
@@ -664,6 +724,18 @@ mod tests {
     }
 
     #[test]
+    fn anchored_patterns_know_their_first_chars() {
+        use crate::rules::lexicon::{ATTACHMENT_LINE, ATTENDANCE, DESCRIPTIVE, DISTRIBUTION};
+        for re in [&DISTRIBUTION, &ATTENDANCE, &ATTACHMENT_LINE, &DESCRIPTIVE] {
+            let first = first_chars(re).expect("bounded prefixes");
+            assert!(!first.is_empty() && first.len() < 60, "{first:?}");
+        }
+        assert_eq!(first_chars(&crate::rules::lexicon::FORWARD), None);
+        static A: AtStart = AtStart::new(&ATTACHMENT_LINE);
+        assert!(A.is_match("附件1：排查表") && !A.is_match("请见附件1") && !A.is_match(""));
+    }
+
+    #[test]
     fn branches_keep_leftmost_first() {
         let pattern = "x[0-9]|abc|ab[a-z]d|[a-z]cd";
         let b = Branches {
@@ -699,6 +771,7 @@ mod tests {
     #[test]
     fn gates_never_drop_a_match() {
         use crate::normalize::normalize;
+        use crate::rules::lexicon::{ATTACHMENT_LINE_AT, ATTENDANCE_AT, DESCRIPTIVE_AT, DISTRIBUTION_AT};
         use crate::rules::text::DocText;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
         let files = crate::walk::walk(&root, crate::read::EXTENSIONS).expect("corpora");
@@ -711,6 +784,7 @@ mod tests {
             texts.extend(r.doc.fires.iter().chain(r.doc.passes).map(|t| t.to_string()));
         }
         let ranges = |it: &mut dyn Iterator<Item = Match>| it.map(|m| m.range()).collect::<Vec<_>>();
+        let anchored = [&DISTRIBUTION_AT, &ATTENDANCE_AT, &ATTACHMENT_LINE_AT, &DESCRIPTIVE_AT];
         let mut matched = [0usize; Pat::ALL.len()];
         for t in &texts {
             let n = normalize(t);
@@ -729,6 +803,9 @@ mod tests {
                     *count += !all.is_empty() as usize;
                 }
                 for (i, l) in d.lines.iter().enumerate() {
+                    for a in anchored {
+                        assert_eq!(a.find(l).map(|m| m.range()), a.re.find(l).map(|m| m.range()), "{l}");
+                    }
                     let first = p.regex().find(l).map(|m| m.range());
                     assert_eq!(d.line_find(i, *p).map(|m| m.range()), first, "{p:?} on {l}");
                     assert_eq!(d.line_is_match(i, *p), first.is_some(), "{p:?} on {l}");

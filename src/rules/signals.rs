@@ -178,7 +178,7 @@ impl Discounts {
             reported,
             negated: s.is_match(Pat::Negated),
             silence: s.is_match(Pat::ConsentDefault),
-            own_plan: s.is_match(Pat::SelfCommitment) || DESCRIPTIVE.is_match(s.text),
+            own_plan: s.is_match(Pat::SelfCommitment) || DESCRIPTIVE_AT.is_match(s.text),
             // A bulletin's sentence binds its readers only when it turns to them.
             unaddressed: ctx.bulletin && !s.is_match(Pat::Recipient),
             praise: s.is_match(Pat::Commendation),
@@ -361,7 +361,7 @@ fn body_lines<'s>(doc: &DocText, s: &Structure, carrier: Carrier) -> impl Fn(usi
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| DISTRIBUTION.is_match(l) || ATTENDANCE.is_match(l) || ATTACHMENT_LINE.is_match(l))
+        .filter(|(_, l)| DISTRIBUTION_AT.is_match(l) || ATTENDANCE_AT.is_match(l) || ATTACHMENT_LINE_AT.is_match(l))
         .map(|(i, _)| i)
         .collect();
     let title = s.title.clone();
@@ -379,7 +379,7 @@ fn body_lines<'s>(doc: &DocText, s: &Structure, carrier: Carrier) -> impl Fn(usi
 fn attachment_hits(doc: &DocText, det: &Detector, hits: &mut Vec<Hit>) {
     let (w, _) = det.family_weight(Family::Form);
     for (i, l) in doc.lines.iter().enumerate() {
-        if !ATTACHMENT_LINE.is_match(l) {
+        if !ATTACHMENT_LINE_AT.is_match(l) {
             continue;
         }
         let (m, weight) = match (
@@ -609,7 +609,7 @@ fn unit_key(u: &str) -> &str {
 
 pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Minutes {
     let attendance_lines: Vec<usize> = (0..doc.lines.len())
-        .filter(|&i| ATTENDANCE.is_match(doc.lines[i]))
+        .filter(|&i| ATTENDANCE_AT.is_match(doc.lines[i]))
         .collect();
     let attended: String = attendance_lines
         .iter()
@@ -617,7 +617,7 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
         .collect::<Vec<_>>()
         .join("，");
     let mut absent = Vec::new();
-    for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
+    for x in sentences.iter().filter(|x| !ATTENDANCE_AT.is_match(doc.lines[x.line])) {
         // A class of units is tasked when it is the subject of a directive or
         // shares its sentence with a deadline, a report or a new task.
         let tasked = x.find(Pat::UnitSubjectModal).and_then(|m| {
