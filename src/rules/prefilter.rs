@@ -310,10 +310,103 @@ impl Literals {
             HirKind::Repetition(r) if r.min > 0 => self.need(&r.sub),
             HirKind::Repetition(_) => Need::Any,
             HirKind::Capture(c) => self.need(&c.sub),
-            HirKind::Concat(xs) => Need::all(xs.iter().map(|x| self.need(x)).collect()),
+            HirKind::Concat(xs) => self.concat(xs),
             HirKind::Alternation(xs) => Need::one_of(xs.iter().map(|x| self.need(x)).collect()),
         }
     }
+
+    /// Neighbours that match few strings are spelled out together: 各 then
+    /// 乡镇|部门|… needs one of 各乡镇, 各部门, …, much rarer than 各.
+    fn concat(&mut self, xs: &[Hir]) -> Need {
+        let mut parts = Vec::new();
+        let mut run: Option<Vec<Vec<u8>>> = None;
+        for x in xs {
+            let Some(strings) = spelled(x) else {
+                if let Some(r) = run.take() {
+                    parts.push(self.one_of_strings(&r));
+                }
+                parts.push(self.need(x));
+                continue;
+            };
+            run = match run.take() {
+                None => Some(strings),
+                Some(r) => match product(&r, &strings) {
+                    Some(p) => Some(p),
+                    None => {
+                        parts.push(self.one_of_strings(&r));
+                        Some(strings)
+                    }
+                },
+            };
+        }
+        if let Some(r) = run {
+            parts.push(self.one_of_strings(&r));
+        }
+        Need::all(parts)
+    }
+
+    fn one_of_strings(&mut self, strings: &[Vec<u8>]) -> Need {
+        Need::one_of(strings.iter().map(|s| self.lit(s)).collect())
+    }
+}
+
+/// At most this many strings are spelled out for one part of a pattern.
+const SPELL_LIMIT: usize = 64;
+
+/// Every string a part of a pattern can match, when there are few of them
+/// (look-arounds count as "", a superset of what they match).
+fn spelled(h: &Hir) -> Option<Vec<Vec<u8>>> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Class(Class::Unicode(u)) => {
+            let size: u32 = u.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
+            let chars = u.iter().flat_map(|r| r.start()..=r.end());
+            (size <= CLASS_LIMIT).then(|| chars.map(|c| c.to_string().into_bytes()).collect())
+        }
+        HirKind::Class(_) => None,
+        HirKind::Capture(c) => spelled(&c.sub),
+        HirKind::Alternation(xs) => {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for x in xs {
+                out.extend(spelled(x)?);
+                if out.len() > SPELL_LIMIT {
+                    return None;
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        HirKind::Concat(xs) => xs
+            .iter()
+            .try_fold(vec![Vec::new()], |acc, x| product(&acc, &spelled(x)?)),
+        HirKind::Repetition(r) => {
+            let body = spelled(&r.sub)?;
+            let mut out = Vec::new();
+            let mut power = vec![Vec::new()];
+            for n in 0..=r.max.filter(|&m| m <= 3)? {
+                if n >= r.min {
+                    out.extend(power.iter().cloned());
+                }
+                power = product(&power, &body)?;
+            }
+            out.sort_unstable();
+            out.dedup();
+            (out.len() <= SPELL_LIMIT).then_some(out)
+        }
+    }
+}
+
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > SPELL_LIMIT {
+        return None;
+    }
+    Some(
+        a.iter()
+            .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+            .collect(),
+    )
 }
 
 /// A need in disjunctive form over literal bitsets: it holds when a literal
@@ -709,8 +802,21 @@ mod tests {
         assert_eq!(need(&mut lits, r"[^。]{0,3}"), Need::Any);
         let n = need(&mut lits, r"纳入[^。；]{0,16}?(?:考核|考评)");
         assert!(matches!(n, Need::All(ref xs) if xs.len() == 2), "{n:?}");
+        // Neighbours that match few strings are spelled out together.
+        let spelled =
+            |lits: &mut Literals, xs: &[&str]| Need::OneOf(xs.iter().map(|x| lits.lit(x.as_bytes())).collect());
+        assert_eq!(
+            need(&mut lits, r"[县市区]直"),
+            spelled(&mut lits, &["区直", "县直", "市直"])
+        );
+        let n = need(&mut lits, r"各(?:乡镇|部门)[^。]{0,3}(?:时|点)半?前");
+        let parts = [
+            spelled(&mut lits, &["各乡镇", "各部门"]),
+            spelled(&mut lits, &["时前", "时半前", "点前", "点半前"]),
+        ];
+        assert_eq!(n, Need::All(parts.to_vec()));
         // A common part of a conjunction is left out when a rarer one stands for it.
-        assert_eq!(need(&mut lits, r"[县市区]直"), lits.lit("直".as_bytes()));
+        assert_eq!(need(&mut lits, r"第[^。]{0,3}报送"), lits.lit("报送".as_bytes()));
         assert_eq!(need(&mut lits, r"a?b*"), Need::Any);
     }
 
