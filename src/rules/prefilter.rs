@@ -1,14 +1,13 @@
-//! Literal gates for the lexicon. One Aho–Corasick pass over a sentence finds
-//! every literal the lexicon patterns need; a pattern then runs only on the
+//! Literal gates for the lexicon. One pass over a line's chars finds every
+//! literal the lexicon patterns need ([`super::bigram`]) and cuts the line
+//! into sentences; a pattern then runs only on the
 //! sentences (and lines) that hold the literals each of its matches must
 //! contain. Those literals are read off the pattern's syntax tree, so a gate
 //! may let a sentence through needlessly but can never drop a match.
 
+use super::bigram::Bigrams;
 use super::lexicon::{re, Gate, Pat};
-use super::text::{is_break, BREAKS};
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use super::text::is_break;
 use regex::{Match, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -595,12 +594,11 @@ fn branch_runs(pattern: &str) -> Vec<String> {
     runs.into_iter().map(|r| r.1).collect()
 }
 
-/// The gates of every [`Pat`] and branch run, with the automaton over their
-/// literals and the sentence breaks.
+/// The gates of every [`Pat`] and branch run, with the scanner of their
+/// literals.
 pub struct Gates {
-    /// Literals then breaks, every occurrence reported (overlapping).
-    dfa: DFA,
-    start: StateID,
+    /// Every occurrence of every literal (overlapping).
+    scan: Bigrams,
     literals: Vec<Vec<u8>>,
     /// Indexed by gate bit: `Pat as usize`, then branch runs.
     needs: Vec<Compiled>,
@@ -671,19 +669,12 @@ impl Gates {
             }
             compiled.push(c);
         }
-        // Breaks follow the literals: a match id past them cuts a sentence.
-        let mut patterns = used.clone();
-        patterns.extend(BREAKS.iter().map(|b| b.to_string().into_bytes()));
-        // Standard semantics: every occurrence, "止" inside "截止" as well.
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .build(&patterns)
-            .expect("lexicon literals compile");
-        let start = dfa.start_state(Anchored::No).expect("unanchored start");
+        let texts: Vec<&str> = used
+            .iter()
+            .map(|l| std::str::from_utf8(l).expect("literals are whole chars"))
+            .collect();
         Gates {
-            dfa,
-            start,
+            scan: Bigrams::new(&texts),
             words: used.len().div_ceil(64),
             literals: used,
             needs: compiled,
@@ -725,33 +716,31 @@ impl Gates {
 
     /// Cuts a line into sentences after each break (。；！？;!?) and gates
     /// them: `sentence` gets each one's byte range and gate, in order. Returns
-    /// the gate of the whole line. The automaton is walked byte by byte, so
-    /// matches come in order of their ends; no literal holds a break, so each
-    /// literal falls in the sentence being read.
+    /// the gate of the whole line. No literal holds a break, so a literal
+    /// found starting in the sentence being read lies in it.
     pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, Gate)) -> Gate {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
-        let mut sid = self.start;
-        for (at, &b) in line.as_bytes().iter().enumerate() {
-            sid = self.dfa.next_state(Anchored::No, sid, b);
-            if !self.dfa.is_match(sid) {
+        let mut prev = None;
+        for (at, c) in line.char_indices() {
+            if is_break(c) {
+                let end = at + c.len_utf8();
+                sentence(start..end, self.admit(cand, &s.sentence));
+                s.sentence.fill(0);
+                line_cand |= cand;
+                cand = 0;
+                start = end;
+                prev = None;
                 continue;
             }
-            for k in 0..self.dfa.match_len(sid) {
-                let id = self.dfa.match_pattern(sid, k).as_usize();
-                if let Some(&users) = self.by_lit.get(id) {
-                    s.sentence[id / 64] |= 1 << (id % 64);
-                    s.line[id / 64] |= 1 << (id % 64);
-                    cand |= users;
-                } else {
-                    sentence(start..at + 1, self.admit(cand, &s.sentence));
-                    s.sentence.fill(0);
-                    line_cand |= cand;
-                    cand = 0;
-                    start = at + 1;
-                }
-            }
+            self.scan.at(line, at, prev, c, |id, _| {
+                let id = id as usize;
+                s.sentence[id / 64] |= 1 << (id % 64);
+                s.line[id / 64] |= 1 << (id % 64);
+                cand |= self.by_lit[id];
+            });
+            prev = Some((at, c));
         }
         if start < line.len() {
             sentence(start..line.len(), self.admit(cand, &s.sentence));
