@@ -358,6 +358,13 @@ pub static MEETING_LOGISTICS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// WH008: a demand to report on implementation, or to draft implementing rules.
+pub static IMPLEMENTATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:贯彻落实|落实|执行|推进|整改|进展|开展|工作)情况[^。；]{0,20}?(?:报送|上报|报告|反馈|书面报)|(?:报送|上报|反馈)[^。；]{0,12}?(?:贯彻落实|落实|整改|进展)情况|制定[^。；]{0,14}?(?:实施方案|工作方案|实施细则|配套文件|贯彻落实意见|具体措施)",
+    )
+});
+
 /// A title or quotation opens: 《…》 or “…”.
 pub static QUOTE_MARK: LazyLock<Regex> = LazyLock::new(|| re("[《“]"));
 
@@ -409,10 +416,11 @@ pub enum Pat {
     MeetingLogistics,
     QuoteMark,
     Yao,
+    Implementation,
 }
 
 impl Pat {
-    pub const ALL: [Pat; 29] = [
+    pub const ALL: [Pat; 30] = [
         Pat::ClassOfUnits,
         Pat::Modal,
         Pat::UnitSubjectModal,
@@ -442,6 +450,7 @@ impl Pat {
         Pat::MeetingLogistics,
         Pat::QuoteMark,
         Pat::Yao,
+        Pat::Implementation,
     ];
 
     pub fn regex(self) -> &'static Regex {
@@ -475,6 +484,7 @@ impl Pat {
             Pat::MeetingLogistics => &MEETING_LOGISTICS,
             Pat::QuoteMark => &QUOTE_MARK,
             Pat::Yao => &YAO,
+            Pat::Implementation => &IMPLEMENTATION,
         }
     }
 

@@ -15,6 +15,7 @@
 //! point of it is a finding with a rule code, the sentence and its span.
 
 pub mod audience;
+mod bigram;
 pub mod carrier;
 pub mod counter;
 pub mod lexicon;

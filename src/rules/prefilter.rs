@@ -1,14 +1,13 @@
-//! Literal gates for the lexicon. One Aho–Corasick pass over a sentence finds
-//! every literal the lexicon patterns need; a pattern then runs only on the
+//! Literal gates for the lexicon. One pass over a line's chars finds every
+//! literal the lexicon patterns need ([`super::bigram`]) and cuts the line
+//! into sentences; a pattern then runs only on the
 //! sentences (and lines) that hold the literals each of its matches must
 //! contain. Those literals are read off the pattern's syntax tree, so a gate
 //! may let a sentence through needlessly but can never drop a match.
 
+use super::bigram::Bigrams;
 use super::lexicon::{re, Gate, Pat};
-use super::text::{is_break, BREAKS};
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use super::text::is_break;
 use regex::{Match, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -310,10 +309,103 @@ impl Literals {
             HirKind::Repetition(r) if r.min > 0 => self.need(&r.sub),
             HirKind::Repetition(_) => Need::Any,
             HirKind::Capture(c) => self.need(&c.sub),
-            HirKind::Concat(xs) => Need::all(xs.iter().map(|x| self.need(x)).collect()),
+            HirKind::Concat(xs) => self.concat(xs),
             HirKind::Alternation(xs) => Need::one_of(xs.iter().map(|x| self.need(x)).collect()),
         }
     }
+
+    /// Neighbours that match few strings are spelled out together: 各 then
+    /// 乡镇|部门|… needs one of 各乡镇, 各部门, …, much rarer than 各.
+    fn concat(&mut self, xs: &[Hir]) -> Need {
+        let mut parts = Vec::new();
+        let mut run: Option<Vec<Vec<u8>>> = None;
+        for x in xs {
+            let Some(strings) = spelled(x) else {
+                if let Some(r) = run.take() {
+                    parts.push(self.one_of_strings(&r));
+                }
+                parts.push(self.need(x));
+                continue;
+            };
+            run = match run.take() {
+                None => Some(strings),
+                Some(r) => match product(&r, &strings) {
+                    Some(p) => Some(p),
+                    None => {
+                        parts.push(self.one_of_strings(&r));
+                        Some(strings)
+                    }
+                },
+            };
+        }
+        if let Some(r) = run {
+            parts.push(self.one_of_strings(&r));
+        }
+        Need::all(parts)
+    }
+
+    fn one_of_strings(&mut self, strings: &[Vec<u8>]) -> Need {
+        Need::one_of(strings.iter().map(|s| self.lit(s)).collect())
+    }
+}
+
+/// At most this many strings are spelled out for one part of a pattern.
+const SPELL_LIMIT: usize = 64;
+
+/// Every string a part of a pattern can match, when there are few of them
+/// (look-arounds count as "", a superset of what they match).
+fn spelled(h: &Hir) -> Option<Vec<Vec<u8>>> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Class(Class::Unicode(u)) => {
+            let size: u32 = u.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
+            let chars = u.iter().flat_map(|r| r.start()..=r.end());
+            (size <= CLASS_LIMIT).then(|| chars.map(|c| c.to_string().into_bytes()).collect())
+        }
+        HirKind::Class(_) => None,
+        HirKind::Capture(c) => spelled(&c.sub),
+        HirKind::Alternation(xs) => {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for x in xs {
+                out.extend(spelled(x)?);
+                if out.len() > SPELL_LIMIT {
+                    return None;
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        HirKind::Concat(xs) => xs
+            .iter()
+            .try_fold(vec![Vec::new()], |acc, x| product(&acc, &spelled(x)?)),
+        HirKind::Repetition(r) => {
+            let body = spelled(&r.sub)?;
+            let mut out = Vec::new();
+            let mut power = vec![Vec::new()];
+            for n in 0..=r.max.filter(|&m| m <= 3)? {
+                if n >= r.min {
+                    out.extend(power.iter().cloned());
+                }
+                power = product(&power, &body)?;
+            }
+            out.sort_unstable();
+            out.dedup();
+            (out.len() <= SPELL_LIMIT).then_some(out)
+        }
+    }
+}
+
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > SPELL_LIMIT {
+        return None;
+    }
+    Some(
+        a.iter()
+            .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+            .collect(),
+    )
 }
 
 /// A need in disjunctive form over literal bitsets: it holds when a literal
@@ -502,12 +594,11 @@ fn branch_runs(pattern: &str) -> Vec<String> {
     runs.into_iter().map(|r| r.1).collect()
 }
 
-/// The gates of every [`Pat`] and branch run, with the automaton over their
-/// literals and the sentence breaks.
+/// The gates of every [`Pat`] and branch run, with the scanner of their
+/// literals.
 pub struct Gates {
-    /// Literals then breaks, every occurrence reported (overlapping).
-    dfa: DFA,
-    start: StateID,
+    /// Every occurrence of every literal (overlapping).
+    scan: Bigrams,
     literals: Vec<Vec<u8>>,
     /// Indexed by gate bit: `Pat as usize`, then branch runs.
     needs: Vec<Compiled>,
@@ -578,19 +669,12 @@ impl Gates {
             }
             compiled.push(c);
         }
-        // Breaks follow the literals: a match id past them cuts a sentence.
-        let mut patterns = used.clone();
-        patterns.extend(BREAKS.iter().map(|b| b.to_string().into_bytes()));
-        // Standard semantics: every occurrence, "止" inside "截止" as well.
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .build(&patterns)
-            .expect("lexicon literals compile");
-        let start = dfa.start_state(Anchored::No).expect("unanchored start");
+        let texts: Vec<&str> = used
+            .iter()
+            .map(|l| std::str::from_utf8(l).expect("literals are whole chars"))
+            .collect();
         Gates {
-            dfa,
-            start,
+            scan: Bigrams::new(&texts),
             words: used.len().div_ceil(64),
             literals: used,
             needs: compiled,
@@ -632,33 +716,31 @@ impl Gates {
 
     /// Cuts a line into sentences after each break (。；！？;!?) and gates
     /// them: `sentence` gets each one's byte range and gate, in order. Returns
-    /// the gate of the whole line. The automaton is walked byte by byte, so
-    /// matches come in order of their ends; no literal holds a break, so each
-    /// literal falls in the sentence being read.
+    /// the gate of the whole line. No literal holds a break, so a literal
+    /// found starting in the sentence being read lies in it.
     pub(crate) fn cut(&self, line: &str, s: &mut Scratch, mut sentence: impl FnMut(Range<usize>, Gate)) -> Gate {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
-        let mut sid = self.start;
-        for (at, &b) in line.as_bytes().iter().enumerate() {
-            sid = self.dfa.next_state(Anchored::No, sid, b);
-            if !self.dfa.is_match(sid) {
+        let mut prev = None;
+        for (at, c) in line.char_indices() {
+            if is_break(c) {
+                let end = at + c.len_utf8();
+                sentence(start..end, self.admit(cand, &s.sentence));
+                s.sentence.fill(0);
+                line_cand |= cand;
+                cand = 0;
+                start = end;
+                prev = None;
                 continue;
             }
-            for k in 0..self.dfa.match_len(sid) {
-                let id = self.dfa.match_pattern(sid, k).as_usize();
-                if let Some(&users) = self.by_lit.get(id) {
-                    s.sentence[id / 64] |= 1 << (id % 64);
-                    s.line[id / 64] |= 1 << (id % 64);
-                    cand |= users;
-                } else {
-                    sentence(start..at + 1, self.admit(cand, &s.sentence));
-                    s.sentence.fill(0);
-                    line_cand |= cand;
-                    cand = 0;
-                    start = at + 1;
-                }
-            }
+            self.scan.at(line, at, prev, c, |id, _| {
+                let id = id as usize;
+                s.sentence[id / 64] |= 1 << (id % 64);
+                s.line[id / 64] |= 1 << (id % 64);
+                cand |= self.by_lit[id];
+            });
+            prev = Some((at, c));
         }
         if start < line.len() {
             sentence(start..line.len(), self.admit(cand, &s.sentence));
@@ -709,8 +791,21 @@ mod tests {
         assert_eq!(need(&mut lits, r"[^。]{0,3}"), Need::Any);
         let n = need(&mut lits, r"纳入[^。；]{0,16}?(?:考核|考评)");
         assert!(matches!(n, Need::All(ref xs) if xs.len() == 2), "{n:?}");
+        // Neighbours that match few strings are spelled out together.
+        let spelled =
+            |lits: &mut Literals, xs: &[&str]| Need::OneOf(xs.iter().map(|x| lits.lit(x.as_bytes())).collect());
+        assert_eq!(
+            need(&mut lits, r"[县市区]直"),
+            spelled(&mut lits, &["区直", "县直", "市直"])
+        );
+        let n = need(&mut lits, r"各(?:乡镇|部门)[^。]{0,3}(?:时|点)半?前");
+        let parts = [
+            spelled(&mut lits, &["各乡镇", "各部门"]),
+            spelled(&mut lits, &["时前", "时半前", "点前", "点半前"]),
+        ];
+        assert_eq!(n, Need::All(parts.to_vec()));
         // A common part of a conjunction is left out when a rarer one stands for it.
-        assert_eq!(need(&mut lits, r"[县市区]直"), lits.lit("直".as_bytes()));
+        assert_eq!(need(&mut lits, r"第[^。]{0,3}报送"), lits.lit("报送".as_bytes()));
         assert_eq!(need(&mut lits, r"a?b*"), Need::Any);
     }
 
