@@ -95,6 +95,12 @@ fn clustered(n: usize, seed: u64) -> Vec<u64> {
     out
 }
 
+/// `cargo bench --bench ratios [-- scan|memory|simhash|index …]`: only the named parts.
+fn wanted(part: &str) -> bool {
+    let named: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    named.is_empty() || named.iter().any(|a| a == part)
+}
+
 fn main() {
     // The real-text corpus beside the project when it is there (developers, CI),
     // else the bundled demo corpus; WENSHAN_BENCH_DIR overrides both.
@@ -116,7 +122,6 @@ fn main() {
         .filter_map(|e| wenshan::read::read_file(e.path()).ok())
         .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
-    let seg = Segmenter::global();
     println!(
         "corpus: {} documents, {:.1} MB ({})",
         texts.len(),
@@ -124,14 +129,56 @@ fn main() {
         demo.display()
     );
 
-    // Both sides use every core: segmentation alone in parallel over documents too.
-    let t_seg = median(|| texts.par_iter().for_each(|t| drop(black_box(seg.cut(t)))), 9);
+    if wanted("scan") {
+        scan_ratios(&demo, &texts);
+    }
+    if wanted("memory") {
+        memory(&demo);
+    }
+    if wanted("simhash") {
+        simhash(&texts);
+    }
+    if wanted("index") {
+        index();
+    }
+}
+
+fn scan_ratios(demo: &Path, texts: &[String]) {
+    let seg = Segmenter::global();
+    // Both sides use every core: segmentation alone in parallel over documents
+    // too. Rounds alternate, so a busy neighbour slows both alike.
     let opts = ScanOptions::default();
-    let t_scan = median(|| drop(black_box(scan(&demo, &opts, &Silent).unwrap())), 9);
-    println!(
-        "whole scan vs segmentation alone: throughput ratio {:.2}× (goal ≥ 0.8×)",
-        t_seg.as_secs_f64() / t_scan.as_secs_f64()
-    );
+    // The whole scan, then without the passage stage, then the document-level
+    // near-duplicate core alone (no 变相发文 rules either): where the time goes.
+    let variants = [
+        ("whole scan", opts),
+        (
+            "scan --no-passages",
+            ScanOptions {
+                passages: false,
+                ..ScanOptions::default()
+            },
+        ),
+        (
+            "scan --no-passages --no-white-header",
+            ScanOptions {
+                passages: false,
+                white_header: false,
+                ..ScanOptions::default()
+            },
+        ),
+    ];
+    for (name, o) in &variants {
+        let (t_seg, t_scan) = alternated(
+            || texts.par_iter().for_each(|t| drop(black_box(seg.cut(t)))),
+            || drop(black_box(scan(demo, o, &Silent).unwrap())),
+            7,
+        );
+        println!(
+            "{name} vs segmentation alone: throughput ratio {:.2}× (goal ≥ 0.8× for the whole scan)",
+            t_seg.as_secs_f64() / t_scan.as_secs_f64()
+        );
+    }
 
     // Passages (fingerprints, alignment, reissues, ratios) against the
     // document-level scan alone, same documents, same thread pool.
@@ -142,8 +189,8 @@ fn main() {
     };
     let (mut with, mut without): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
     for _ in 0..7 {
-        with.push(median(|| drop(black_box(scan(&demo, &opts, &Silent).unwrap())), 1));
-        without.push(median(|| drop(black_box(scan(&demo, &doc_level, &Silent).unwrap())), 1));
+        with.push(median(|| drop(black_box(scan(demo, &opts, &Silent).unwrap())), 1));
+        without.push(median(|| drop(black_box(scan(demo, &doc_level, &Silent).unwrap())), 1));
     }
     with.sort();
     without.sort();
@@ -151,7 +198,10 @@ fn main() {
         "scan with passages vs document level only: {:.2}× the time (goal ≤ 2×)",
         with[3].as_secs_f64() / without[3].as_secs_f64()
     );
+}
 
+fn memory(demo: &Path) {
+    let opts = ScanOptions::default();
     // Memory per document: peak heap during one scan above the heap before it
     // (dictionary and IDF table already loaded), over the documents scanned.
     // LIVE counts from zero here: frees of older blocks may take it below
@@ -159,7 +209,7 @@ fn main() {
     LIVE.store(1 << 60, Ordering::Relaxed);
     PEAK.store(1 << 60, Ordering::Relaxed);
     COUNTING.store(true, Ordering::Relaxed);
-    let report = scan(&demo, &opts, &Silent).unwrap();
+    let report = scan(demo, &opts, &Silent).unwrap();
     COUNTING.store(false, Ordering::Relaxed);
     let peak = PEAK.load(Ordering::Relaxed) - (1 << 60);
     let docs = report.documents.len().max(1);
@@ -172,7 +222,10 @@ fn main() {
         peak as f64 / 1048576.0,
         json as f64 / docs as f64 / 1024.0
     );
+}
 
+fn simhash(texts: &[String]) {
+    let seg = Segmenter::global();
     let tokens: Vec<Vec<&str>> = texts.iter().map(|t| seg.content_tokens(t)).collect();
     let t_ours = median(
         || {
@@ -194,22 +247,50 @@ fn main() {
         "weighted simhash vs simhash crate: {:.2}× the crate's speed",
         t_crate.as_secs_f64() / t_ours.as_secs_f64()
     );
+}
 
-    for (n, radius) in [(1_000, 10), (10_000, 10), (50_000, 10), (50_000, 6), (50_000, 3)] {
+/// Median times of `f` and `g`, run alternately so that a busy neighbour slows both alike.
+fn alternated(mut f: impl FnMut(), mut g: impl FnMut(), rounds: usize) -> (Duration, Duration) {
+    let (mut tf, mut tg) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        tf.push(median(&mut f, 1));
+        tg.push(median(&mut g, 1));
+    }
+    tf.sort();
+    tg.sort();
+    (tf[rounds / 2], tg[rounds / 2])
+}
+
+fn index() {
+    let cases = [
+        (1_000, 10),
+        (10_000, 10),
+        (50_000, 10),
+        (100_000, 10),
+        (200_000, 10),
+        (50_000, 6),
+        (50_000, 3),
+    ];
+    for (n, radius) in cases {
         let fps = clustered(n, 0x5eed + n as u64);
-        let rounds = if n > 20_000 { 3 } else { 5 };
+        let rounds = match n {
+            0..=20_000 => 7,
+            20_001..=120_000 => 5,
+            _ => 3,
+        };
         // One thread for both: the ratio is the algorithm's, not the core count's.
         let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let t_index = one.install(|| {
-            median(
+        let (t_index, t_brute) = one.install(|| {
+            alternated(
                 || drop(black_box(HammingIndex::build(&fps, radius).all_pairs())),
+                || drop(black_box(brute_force_pairs(&fps, radius))),
                 rounds,
             )
         });
-        let t_brute = median(|| drop(black_box(brute_force_pairs(&fps, radius))), rounds);
         println!(
-            "index vs brute force, {n} fingerprints, k≤{radius}: {:.1}× faster (goal ≥ 20× at 50k; default k = {})",
+            "index vs brute force, {n} fingerprints, k≤{radius}: {:.1}× faster; blocks {} (goal ≥ 20× at 50k; default k = {})",
             t_brute.as_secs_f64() / t_index.as_secs_f64(),
+            wenshan::index::plan_summary(radius, n),
             wenshan::scan::DEFAULT_RADIUS
         );
     }

@@ -12,7 +12,7 @@ fn main() {
     let seg = Segmenter::global();
     let _ = wenshan::fingerprint::idf("预热");
     let files = wenshan::walk::walk(dir.as_ref(), wenshan::read::EXTENSIONS).expect("walk");
-    let mut t = [0f64; 7];
+    let mut t = [0f64; 9];
     let mut bytes = 0;
     for f in &files {
         let s = Instant::now();
@@ -40,7 +40,13 @@ fn main() {
         let s = Instant::now();
         let key = comparison_key(&text);
         t[6] += s.elapsed().as_secs_f64();
-        std::hint::black_box((st, cut, fp, key));
+        let s = Instant::now();
+        let toks = wenshan::reissue::tokens(&text);
+        t[7] += s.elapsed().as_secs_f64();
+        let s = Instant::now();
+        let boiler: usize = text.lines().map(|l| wenshan::boilerplate::spans_in_line(l).len()).sum();
+        t[8] += s.elapsed().as_secs_f64();
+        std::hint::black_box((st, cut, fp, key, toks, boiler));
     }
     let names = [
         "read",
@@ -50,6 +56,8 @@ fn main() {
         "content tokens (cut+filter)",
         "fingerprint",
         "comparison key",
+        "reissue tokens",
+        "bundled boilerplate",
     ];
     println!("{} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
     for (n, v) in names.iter().zip(t) {

@@ -2,13 +2,14 @@
 //! multi-index hashing (Norouzi, Punjani & Fleet 2012; the same pigeonhole idea
 //! as the permuted tables of Manku et al. 2007).
 //!
-//! The 64 bits are cut into `m` blocks. If two fingerprints differ in at most
-//! `k` bits, at least one block differs in at most `⌊k/m⌋` bits. Each block has
-//! a table sorted by its value; a query probes every value within `⌊k/m⌋` bits
-//! of its own block value, then checks the full distance of what it finds.
-//! `m` is chosen by a cost model ([`block_count`]): few long blocks mean many
-//! probes but few false candidates, many short blocks the reverse; which is
-//! cheaper depends on the number of fingerprints. Written here because no
+//! The 64 bits are cut into blocks, each with a probe radius r, such that the
+//! blocks' r + 1 sum to more than `k`: two fingerprints within `k` bits then
+//! agree to within r bits on at least one block. Each block has a table sorted
+//! by its value; the self-join pairs each bucket with the buckets within r bits
+//! of it and checks the full distance of what it finds. The layout is chosen by
+//! a cost model (`plan`): few long blocks mean many lookups but few false
+//! candidates, many short blocks the reverse; which is cheaper depends on the
+//! number of fingerprints. Written here because no
 //! maintained crate does radius search over simhashes (gaoya's simhash index is approximate).
 
 use rayon::prelude::*;
@@ -23,18 +24,39 @@ pub struct Hit {
 
 pub struct HammingIndex {
     radius: u32,
-    /// (bit offset, bit width) of each block.
-    blocks: Vec<(u32, u32)>,
+    blocks: Vec<Block>,
     tables: Vec<BlockTable>,
-    fingerprints: Vec<u64>,
 }
 
-/// One block's table: entries sorted by block value, and a direct-addressed
-/// offset array over the top bits of the value, so a probe is one array read
-/// and a scan of a bucket holding about one entry (no binary search).
+/// A slice of the 64 bits with its own probe radius. Two fingerprints within
+/// `k` bits agree to within `radius` bits on at least one block whenever the
+/// blocks' `radius + 1` sum to more than `k` (were every block off by more, the
+/// whole would be off by at least that sum). Equal radii are the classic
+/// multi-index layout; mixed radii fit the bit budget better (64 bits at
+/// k = 10: five 11-bit blocks probed at radius 1 and one 9-bit block at 0 make
+/// 31 % fewer candidates than six blocks at radius 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Block {
+    offset: u32,
+    width: u32,
+    radius: u32,
+}
+
+impl Block {
+    fn value(self, fp: u64) -> u32 {
+        block_value(fp, (self.offset, self.width))
+    }
+}
+
+/// One block's table: positions sorted by block value, with their values and
+/// whole fingerprints in the same order, so that checking the members of a
+/// bucket is a sequential scan (no jump back to the fingerprint array), and a
+/// direct-addressed offset array over the top bits of the value, so finding a
+/// bucket is one array read (no binary search).
 struct BlockTable {
-    /// (block value, position), sorted.
-    entries: Vec<(u32, u32)>,
+    values: Vec<u32>,
+    positions: Vec<u32>,
+    fingerprints: Vec<u64>,
     /// `offsets[p]..offsets[p + 1]` are the entries whose value has top bits `p`.
     offsets: Vec<u32>,
     /// Low bits dropped to get the bucket.
@@ -42,29 +64,57 @@ struct BlockTable {
 }
 
 impl BlockTable {
-    fn new(mut entries: Vec<(u32, u32)>, width: u32) -> BlockTable {
-        entries.sort_unstable();
+    fn new(fingerprints: &[u64], blk: Block) -> BlockTable {
+        let mut order: Vec<(u32, u32)> = fingerprints
+            .iter()
+            .enumerate()
+            .map(|(i, &fp)| (blk.value(fp), i as u32))
+            .collect();
+        order.sort_unstable();
         // About one entry a bucket; at most 2^22 buckets (16 MiB of offsets).
-        let bits = (usize::BITS - entries.len().leading_zeros()).clamp(1, 22).min(width);
+        let width = blk.width;
+        let bits = (usize::BITS - order.len().leading_zeros()).clamp(1, 22).min(width);
         let shift = width - bits;
         let mut offsets = vec![0u32; (1usize << bits) + 1];
-        for &(v, _) in &entries {
+        for &(v, _) in &order {
             offsets[(v >> shift) as usize + 1] += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
         BlockTable {
-            entries,
+            values: order.iter().map(|e| e.0).collect(),
+            positions: order.iter().map(|e| e.1).collect(),
+            fingerprints: order.iter().map(|e| fingerprints[e.1 as usize]).collect(),
             offsets,
             shift,
         }
     }
 
-    fn with_value(&self, v: u32) -> impl Iterator<Item = u32> + '_ {
+    /// The entry range holding block value `v` (empty when none does).
+    fn range_of(&self, v: u32) -> std::ops::Range<usize> {
         let b = (v >> self.shift) as usize;
-        let bucket = &self.entries[self.offsets[b] as usize..self.offsets[b + 1] as usize];
-        bucket.iter().filter(move |e| e.0 == v).map(|e| e.1)
+        let (lo, hi) = (self.offsets[b] as usize, self.offsets[b + 1] as usize);
+        if self.shift == 0 {
+            return lo..hi;
+        }
+        let bucket = &self.values[lo..hi];
+        let start = lo + bucket.partition_point(|&x| x < v);
+        let end = lo + bucket.partition_point(|&x| x <= v);
+        start..end
+    }
+
+    /// Runs of equal block values: `(value, start..end)`.
+    fn runs(&self) -> Vec<(u32, u32, u32)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 1..=self.values.len() {
+            if i == self.values.len() || self.values[i] != self.values[start] {
+                out.push((self.values[start], start as u32, i as u32));
+                start = i;
+            }
+        }
+        out
     }
 }
 
@@ -144,93 +194,207 @@ fn neighbours(v: u32, width: u32, r: u32, out: &mut Vec<u32>) {
     }
 }
 
-impl HammingIndex {
-    /// Index `fingerprints` for queries of radius `radius` (at most 63).
-    pub fn build(fingerprints: &[u64], radius: u32) -> HammingIndex {
-        HammingIndex::with_blocks(fingerprints, radius, block_count(radius.min(63), fingerprints.len()))
-    }
-
-    /// Index with `m` blocks (2 ≤ m ≤ 64); any `m` gives exact results, only speed differs.
-    pub fn with_blocks(fingerprints: &[u64], radius: u32, m: u32) -> HammingIndex {
-        let radius = radius.min(63);
-        let blocks = layout(m.clamp(2, 64));
-        let tables = blocks
-            .par_iter()
-            .map(|&blk| {
-                let entries: Vec<(u32, u32)> = fingerprints
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &fp)| (block_value(fp, blk), i as u32))
-                    .collect();
-                BlockTable::new(entries, blk.1)
-            })
-            .collect();
-        HammingIndex {
-            radius,
-            blocks,
-            tables,
-            fingerprints: fingerprints.to_vec(),
-        }
-    }
-
-    fn probe_radius(&self) -> u32 {
-        self.radius / self.blocks.len() as u32
-    }
-
-    /// Positions within the radius of `fp`, with their distance, sorted by position.
-    pub fn query(&self, fp: u64) -> Vec<(u32, u32)> {
-        let mut found = Vec::new();
-        self.probe(fp, |j, block, d| {
-            // Report each position once: from the first block within the probe radius.
-            if self.first_close_block(fp, self.fingerprints[j as usize]) == block {
-                found.push((j, d));
+/// The block layout for the self-join [`HammingIndex::all_pairs`] over `n`
+/// fingerprints at radius `k`: every mix of blocks probed at radius 0, 1 and 2
+/// whose radii + 1 sum to k + 1, with every split of the 64 bits among them,
+/// scored by a cost model. The join visits, per block, each occupied bucket's
+/// neighbours within the block's radius (a lookup each, weighted 16:
+/// measured) and checks every pair of members of neighbouring buckets (the
+/// brute-force comparison kernel, weight 1): about n²/2 · (values within r
+/// bits) / 2^width candidates a block. Long blocks cut the candidates but
+/// multiply the lookups; the optimum moves to longer blocks as `n` grows,
+/// which is why the index's lead over brute force grows with `n`.
+fn plan(k: u32, n: usize) -> Vec<Block> {
+    let n = n as f64;
+    let block_cost = |width: u32, r: u32| {
+        let near: f64 = (0..=r).map(|i| binomial(width, i)).sum();
+        let buckets = 2f64.powi(width as i32);
+        let occupied = buckets * (1.0 - (-n / buckets).exp());
+        16.0 * occupied * near / 2.0 + n * n / 2.0 * near / buckets
+    };
+    let need = k + 1;
+    let mut best: Option<(f64, Vec<(u32, u32)>)> = None;
+    for c2 in 0..=need / 3 {
+        for c1 in 0..=(need - 3 * c2) / 2 {
+            let c0 = need - 3 * c2 - 2 * c1;
+            if c0 + c1 + c2 < 2 || c0 + c1 + c2 > 64 {
+                continue;
             }
-        });
-        found.sort_unstable();
-        found
-    }
-
-    fn probe(&self, fp: u64, mut visit: impl FnMut(u32, usize, u32)) {
-        let r = self.probe_radius();
-        let mut keys = Vec::new();
-        for (bi, (&blk, table)) in self.blocks.iter().zip(&self.tables).enumerate() {
-            neighbours(block_value(fp, blk), blk.1, r, &mut keys);
-            for &key in &keys {
-                for j in table.with_value(key) {
-                    let d = (fp ^ self.fingerprints[j as usize]).count_ones();
-                    if d <= self.radius {
-                        visit(j, bi, d);
+            for w2 in if c2 > 0 { 1..=32 } else { 0..=0 } {
+                for w1 in if c1 > 0 { 1..=32 } else { 0..=0 } {
+                    let Some(rest) = 64u32.checked_sub(c2 * w2 + c1 * w1) else {
+                        continue;
+                    };
+                    // (width, radius) of each block; the radius-0 blocks share what is left.
+                    let mut widths = vec![(w2, 2); c2 as usize];
+                    widths.extend(vec![(w1, 1); c1 as usize]);
+                    if let Some(w0) = rest.checked_div(c0) {
+                        let extra = rest % c0;
+                        if w0 == 0 || w0 + u32::from(extra > 0) > 32 {
+                            continue;
+                        }
+                        widths.extend((0..c0).map(|i| (w0 + u32::from(i < extra), 0)));
+                    } else if rest != 0 {
+                        continue;
+                    }
+                    let cost: f64 = widths.iter().map(|&(w, r)| block_cost(w, r)).sum();
+                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                        best = Some((cost, widths));
                     }
                 }
             }
         }
     }
+    let widths = best.map(|(_, w)| w).unwrap_or_else(|| vec![(32, k / 2), (32, k / 2)]);
+    let mut offset = 0;
+    widths
+        .into_iter()
+        .map(|(width, radius)| {
+            let b = Block { offset, width, radius };
+            offset += width;
+            b
+        })
+        .collect()
+}
+
+/// Blocks of the plan for radius `k` over `n` fingerprints, as (width, radius):
+/// for benchmarks and docs.
+pub fn plan_summary(k: u32, n: usize) -> String {
+    let blocks = plan(k.min(63), n);
+    let mut parts: Vec<String> = Vec::new();
+    for r in 0..=2 {
+        let ws: Vec<String> = blocks
+            .iter()
+            .filter(|b| b.radius == r)
+            .map(|b| b.width.to_string())
+            .collect();
+        if !ws.is_empty() {
+            parts.push(format!("{}×r{r} (widths {})", ws.len(), ws.join("/")));
+        }
+    }
+    parts.join(" + ")
+}
+
+impl HammingIndex {
+    /// Index `fingerprints` for queries of radius `radius` (at most 63), with
+    /// the block count that makes [`HammingIndex::all_pairs`] cheapest.
+    pub fn build(fingerprints: &[u64], radius: u32) -> HammingIndex {
+        let radius = radius.min(63);
+        HammingIndex::with_layout(fingerprints, radius, plan(radius, fingerprints.len()))
+    }
+
+    /// Index with `m` equal blocks probed at ⌊radius/m⌋ (2 ≤ m ≤ 64); any `m`
+    /// gives exact results, only speed differs.
+    pub fn with_blocks(fingerprints: &[u64], radius: u32, m: u32) -> HammingIndex {
+        let radius = radius.min(63);
+        let m = m.clamp(2, 64);
+        let blocks = layout(m)
+            .into_iter()
+            .map(|(offset, width)| Block {
+                offset,
+                width,
+                radius: radius / m,
+            })
+            .collect();
+        HammingIndex::with_layout(fingerprints, radius, blocks)
+    }
+
+    fn with_layout(fingerprints: &[u64], radius: u32, blocks: Vec<Block>) -> HammingIndex {
+        debug_assert!(blocks.iter().map(|b| b.radius + 1).sum::<u32>() > radius);
+        debug_assert_eq!(blocks.iter().map(|b| b.width).sum::<u32>(), 64);
+        let tables = blocks
+            .par_iter()
+            .map(|&blk| BlockTable::new(fingerprints, blk))
+            .collect();
+        HammingIndex { radius, blocks, tables }
+    }
+
+    /// Positions within the radius of `fp`, with their distance, sorted by position.
+    pub fn query(&self, fp: u64) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        let mut keys = Vec::new();
+        for (bi, (&blk, table)) in self.blocks.iter().zip(&self.tables).enumerate() {
+            neighbours(blk.value(fp), blk.width, blk.radius, &mut keys);
+            for &key in &keys {
+                for i in table.range_of(key) {
+                    let other = table.fingerprints[i];
+                    let d = (fp ^ other).count_ones();
+                    // Report each position once: from the first block within the probe radius.
+                    if d <= self.radius && self.first_close_block(fp, other) == bi {
+                        found.push((table.positions[i], d));
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
 
     fn first_close_block(&self, x: u64, y: u64) -> usize {
-        let r = self.probe_radius();
         self.blocks
             .iter()
-            .position(|&blk| (block_value(x, blk) ^ block_value(y, blk)).count_ones() <= r)
+            .position(|&blk| (blk.value(x) ^ blk.value(y)).count_ones() <= blk.radius)
             .unwrap_or(usize::MAX)
     }
 
     /// Every pair of indexed fingerprints within the radius, sorted.
+    ///
+    /// A self-join per block rather than one query per fingerprint: each
+    /// occupied bucket is paired with itself and with the neighbouring buckets
+    /// of higher value, so every candidate pair is met once per block (queries
+    /// meet it twice, once from each side), and its members are compared in
+    /// two contiguous slices. A pair close in several blocks is kept from the
+    /// first.
     pub fn all_pairs(&self) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = (0..self.fingerprints.len() as u32)
-            .into_par_iter()
-            .flat_map_iter(|a| {
-                let fp = self.fingerprints[a as usize];
-                let mut local = Vec::new();
-                self.probe(fp, |b, block, distance| {
-                    if b > a && self.first_close_block(fp, self.fingerprints[b as usize]) == block {
-                        local.push(Hit { a, b, distance });
-                    }
-                });
-                local
-            })
-            .collect();
-        hits.sort_unstable();
+        let mut hits = Vec::new();
+        for (bi, (&blk, table)) in self.blocks.iter().zip(&self.tables).enumerate() {
+            let runs = table.runs();
+            let found: Vec<Hit> = runs
+                .par_iter()
+                .fold(
+                    || (Vec::new(), Vec::new()),
+                    |(mut local, mut keys): (Vec<Hit>, Vec<u32>), &(v, s, e)| {
+                        let (s, e) = (s as usize, e as usize);
+                        for i in s..e {
+                            self.join_slices(bi, table, i, i + 1..e, &mut local);
+                        }
+                        neighbours(v, blk.width, blk.radius, &mut keys);
+                        for &w in keys.iter().filter(|&&w| w > v) {
+                            let other = table.range_of(w);
+                            if !other.is_empty() {
+                                for i in s..e {
+                                    self.join_slices(bi, table, i, other.clone(), &mut local);
+                                }
+                            }
+                        }
+                        (local, keys)
+                    },
+                )
+                .map(|(local, _)| local)
+                .flatten_iter()
+                .collect();
+            hits.extend(found);
+        }
+        hits.par_sort_unstable();
         hits
+    }
+
+    /// Entry `i` of block `bi` against the entries `others` of the same table.
+    #[inline]
+    fn join_slices(&self, bi: usize, table: &BlockTable, i: usize, others: std::ops::Range<usize>, out: &mut Vec<Hit>) {
+        let x = table.fingerprints[i];
+        let start = others.start;
+        for_each_close(x, &table.fingerprints[others], self.radius, |j, distance| {
+            let y = table.fingerprints[start + j];
+            if self.first_close_block(x, y) == bi {
+                let (p, q) = (table.positions[i], table.positions[start + j]);
+                out.push(Hit {
+                    a: p.min(q),
+                    b: p.max(q),
+                    distance,
+                });
+            }
+        });
     }
 }
 
@@ -238,18 +402,37 @@ impl HammingIndex {
 pub fn brute_force_pairs(fingerprints: &[u64], radius: u32) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (a, &x) in fingerprints.iter().enumerate() {
-        for (b, &y) in fingerprints.iter().enumerate().skip(a + 1) {
-            let distance = (x ^ y).count_ones();
-            if distance <= radius {
-                hits.push(Hit {
-                    a: a as u32,
-                    b: b as u32,
-                    distance,
-                });
+        for_each_close(x, &fingerprints[a + 1..], radius, |j, distance| {
+            hits.push(Hit {
+                a: a as u32,
+                b: (a + 1 + j) as u32,
+                distance,
+            })
+        });
+    }
+    hits
+}
+
+/// Calls `hit(j, distance)` for every `ys[j]` within `radius` bits of `x`.
+/// The comparison kernel of both the index and brute force, so that their
+/// ratio is the algorithm's: chunks are first tested with a branch-free
+/// reduction the compiler vectorises, since most hold no hit.
+#[inline]
+fn for_each_close(x: u64, ys: &[u64], radius: u32, mut hit: impl FnMut(usize, u32)) {
+    const CHUNK: usize = 16;
+    for (c, chunk) in ys.chunks(CHUNK).enumerate() {
+        if chunk
+            .iter()
+            .fold(false, |any, &y| any | ((x ^ y).count_ones() <= radius))
+        {
+            for (j, &y) in chunk.iter().enumerate() {
+                let distance = (x ^ y).count_ones();
+                if distance <= radius {
+                    hit(c * CHUNK + j, distance);
+                }
             }
         }
     }
-    hits
 }
 
 #[cfg(test)]
@@ -289,6 +472,16 @@ mod tests {
             let index = HammingIndex::with_blocks(&fps, radius, m);
             prop_assert_eq!(index.all_pairs(), brute_force_pairs(&fps, radius));
             prop_assert_eq!(HammingIndex::build(&fps, radius).all_pairs(), brute_force_pairs(&fps, radius));
+        }
+
+        #[test]
+        fn every_planned_layout_equals_brute_force(fps in clustered(), radius in 0u32..=16, n_exp in 2u32..=7) {
+            // The plan for archives of 100 to 10M documents, applied to a small set.
+            let blocks = plan(radius, 10usize.pow(n_exp));
+            prop_assert!(blocks.iter().map(|b| b.radius + 1).sum::<u32>() > radius);
+            prop_assert_eq!(blocks.iter().map(|b| b.width).sum::<u32>(), 64);
+            let index = HammingIndex::with_layout(&fps, radius, blocks);
+            prop_assert_eq!(index.all_pairs(), brute_force_pairs(&fps, radius));
         }
 
         #[test]

@@ -79,22 +79,33 @@ fn is_han(c: char) -> bool {
 
 /// Width, punctuation and spacing of one line.
 fn clean_line(line: &str) -> String {
-    // Most lines of a clean text need nothing: skip the per-char rewriting.
-    if !line.chars().any(needs_cleaning) {
-        return unify_doc_number_brackets(line);
+    // Most lines of a clean text need nothing but their indent (`　　`) and
+    // trailing spaces dropped, which the rewriting below does too: skip it.
+    let trimmed = line.trim();
+    if !trimmed.chars().any(needs_cleaning) {
+        return unify_doc_number_brackets(trimmed);
     }
     let chars: Vec<char> = line
         .chars()
         .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{00AD}'))
         .map(unify_char)
         .collect();
+    // The next non-space character after each position, found in one backward pass.
+    let mut next_solid: Vec<Option<char>> = vec![None; chars.len() + 1];
+    for i in (0..chars.len()).rev() {
+        next_solid[i] = if chars[i].is_whitespace() {
+            next_solid[i + 1]
+        } else {
+            Some(chars[i])
+        };
+    }
     let mut out = String::with_capacity(line.len());
+    let mut prev: Option<char> = None;
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
             // Spacing between Han characters (letter-spaced headers, `通　　知`,
             // PDF justification) carries no meaning in Chinese; elsewhere keep one space.
-            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let (prev, next) = (prev.as_ref(), next_solid[i + 1].as_ref());
             // Spaces between Han text and digits (`〔 2025 〕`, `2025 年`) go too.
             let between_han = matches!((prev, next), (Some(&p), Some(&n))
                 if (is_cjkish(p) || p.is_ascii_digit()) && (is_cjkish(n) || n.is_ascii_digit()) && (is_cjkish(p) || is_cjkish(n)));
@@ -104,6 +115,7 @@ fn clean_line(line: &str) -> String {
             out.push(' ');
         } else {
             out.push(c);
+            prev = Some(c);
         }
     }
     unify_doc_number_brackets(&to_fullwidth_punct(&out))

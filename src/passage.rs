@@ -371,6 +371,18 @@ pub fn frequent<'a>(sets: impl Iterator<Item = &'a [u64]>, threshold: usize) -> 
         .collect()
 }
 
+/// Document `a`'s pairs `(a, b)`, sorted, among the later documents it shares
+/// hashes with (`shared`: b → count), for which `keep(a, b, count)` holds.
+fn kept_pairs(a: u32, shared: &FxHashMap<u32, u32>, keep: &impl Fn(u32, u32, u32) -> bool) -> Vec<(u32, u32)> {
+    let mut mine: Vec<(u32, u32)> = shared
+        .iter()
+        .filter(|&(&b, &n)| keep(a, b, n))
+        .map(|(&b, _)| (a, b))
+        .collect();
+    mine.sort_unstable();
+    mine
+}
+
 /// Candidate pairs (a < b, sorted) sharing at least `min_shared` passage
 /// fingerprints, through an inverted index; `frequent` hashes are skipped.
 pub fn candidate_pairs(windows: &[&[u64]], frequent: &FxHashSet<u64>, min_shared: u32) -> Vec<(u32, u32)> {
@@ -417,13 +429,7 @@ fn candidate_pairs_by(
                     *shared.entry(b).or_default() += 1;
                 }
             }
-            let mut mine: Vec<(u32, u32)> = shared
-                .iter()
-                .filter(|&(&b, &n)| keep(a, b, n))
-                .map(|(&b, _)| (a, b))
-                .collect();
-            mine.sort_unstable();
-            mine
+            kept_pairs(a, shared, &keep)
         })
         .collect();
     per_doc.concat()
@@ -607,13 +613,7 @@ impl Postings {
                         *shared.entry(b).or_default() += 1;
                     }
                 }
-                let mut mine: Vec<(u32, u32)> = shared
-                    .iter()
-                    .filter(|&(&b, &n)| keep(a, b, n))
-                    .map(|(&b, _)| (a, b))
-                    .collect();
-                mine.sort_unstable();
-                mine
+                kept_pairs(a, shared, &keep)
             })
             .flatten_iter()
             .collect()

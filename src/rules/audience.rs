@@ -3,7 +3,7 @@
 //! between equal-rank agencies is not an order; a 请示 quoting the orders it
 //! wants issued is the opposite of disguised issuance.
 
-use super::lexicon::{CLASS_OF_UNITS, DISTRIBUTION, LOWER_GOVERNMENTS, PEER, UPWARD_FORMULA};
+use super::lexicon::{Pat, CLASS_OF_UNITS, DISTRIBUTION_AT, LOWER_GOVERNMENTS, UPWARD_FORMULA};
 use super::text::{DocText, Span};
 use crate::config::Organisation;
 use crate::document::Structure;
@@ -185,7 +185,7 @@ fn addressee_lines(doc: &DocText, s: &Structure) -> Vec<(usize, bool)> {
         }
     }
     for (i, l) in doc.lines.iter().enumerate() {
-        if let Some(c) = DISTRIBUTION.captures(l) {
+        if let Some(c) = DISTRIBUTION_AT.captures(l) {
             let label: String = c["label"].chars().filter(|c| !c.is_whitespace()).collect();
             let up = matches!(label.as_str(), "抄报" | "报" | "报送");
             out.push((i, !up));
@@ -267,7 +267,7 @@ pub fn audience(doc: &DocText, s: &Structure, issuer: &Org, upward_genre: bool, 
         || (addressee.is_empty() && doc.lines.iter().take(4).any(|l| PUBLIC.is_match(l)))
     {
         Direction::Public
-    } else if !addressee.is_empty() && doc.lines.iter().any(|l| PEER.is_match(l)) {
+    } else if !addressee.is_empty() && (0..doc.lines.len()).any(|i| doc.line_is_match(i, Pat::Peer)) {
         Direction::Peer
     } else if !addressee.is_empty() {
         let to = org(addressee, local);

@@ -5,6 +5,7 @@
 //! not sentences: the detector is measured on documents written by others.
 //! Local terms from `wenshan.toml` are added per family at run time.
 
+use super::prefilter::AtStart;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -129,7 +130,7 @@ impl Family {
 /// Lexicon patterns are long alternations over Han text: with the default
 /// 2 MiB lazy-DFA cache they kept rebuilding states (a fifth of a scan's CPU
 /// in determinisation on the real corpus), so they get a larger cache.
-fn re(p: &str) -> Regex {
+pub(crate) fn re(p: &str) -> Regex {
     regex::RegexBuilder::new(p)
         .dfa_size_limit(32 << 20)
         .build()
@@ -356,6 +357,150 @@ pub static MEETING_LOGISTICS: LazyLock<Regex> = LazyLock::new(|| {
         r"会议时间|会议地点|参会人员|参加人员|培训时间|培训地点|报到时间|报到地点|时间[:：]|地点[:：]|会议议程|会议内容|参训人员|请准时参加|准时参会|会场|签到",
     )
 });
+
+/// WH008: a demand to report on implementation, or to draft implementing rules.
+pub static IMPLEMENTATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:贯彻落实|落实|执行|推进|整改|进展|开展|工作)情况[^。；]{0,20}?(?:报送|上报|报告|反馈|书面报)|(?:报送|上报|反馈)[^。；]{0,12}?(?:贯彻落实|落实|整改|进展)情况|制定[^。；]{0,14}?(?:实施方案|工作方案|实施细则|配套文件|贯彻落实意见|具体措施)",
+    )
+});
+
+/// A title or quotation opens: 《…》 or “…”.
+pub static QUOTE_MARK: LazyLock<Regex> = LazyLock::new(|| re("[《“]"));
+
+/// 要, a modal verb when bare (see `signals::bare_yao`).
+pub static YAO: LazyLock<Regex> = LazyLock::new(|| re("要"));
+
+/// The patterns anchored at a line's start, tried only on lines that begin
+/// the way they do.
+pub static DISTRIBUTION_AT: AtStart = AtStart::new(&DISTRIBUTION);
+pub static ATTENDANCE_AT: AtStart = AtStart::new(&ATTENDANCE);
+pub static ATTACHMENT_LINE_AT: AtStart = AtStart::new(&ATTACHMENT_LINE);
+pub static DESCRIPTIVE_AT: AtStart = AtStart::new(&DESCRIPTIVE);
+
+/// Which lexicon patterns (and branches of them) may match a text, a bit each.
+pub type Gate = u128;
+
+/// The lexicon patterns run over every sentence or line, each behind a
+/// literal gate ([`super::prefilter`]): one bit each of a [`Gate`]. Patterns
+/// anchored at the start of a line, or run on a few lines only, are cheap
+/// without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pat {
+    ClassOfUnits,
+    Modal,
+    UnitSubjectModal,
+    Deadline,
+    Reporting,
+    Accountability,
+    Ranking,
+    NewTask,
+    Form,
+    Receipt,
+    Effect,
+    Enforce,
+    Trapping,
+    Chat,
+    Peer,
+    InfoOnly,
+    Reported,
+    SelfCommitment,
+    Recipient,
+    Citation,
+    MinutesDecision,
+    Approval,
+    Commendation,
+    Negated,
+    ConsentDefault,
+    Forward,
+    MeetingLogistics,
+    QuoteMark,
+    Yao,
+    Implementation,
+}
+
+impl Pat {
+    pub const ALL: [Pat; 30] = [
+        Pat::ClassOfUnits,
+        Pat::Modal,
+        Pat::UnitSubjectModal,
+        Pat::Deadline,
+        Pat::Reporting,
+        Pat::Accountability,
+        Pat::Ranking,
+        Pat::NewTask,
+        Pat::Form,
+        Pat::Receipt,
+        Pat::Effect,
+        Pat::Enforce,
+        Pat::Trapping,
+        Pat::Chat,
+        Pat::Peer,
+        Pat::InfoOnly,
+        Pat::Reported,
+        Pat::SelfCommitment,
+        Pat::Recipient,
+        Pat::Citation,
+        Pat::MinutesDecision,
+        Pat::Approval,
+        Pat::Commendation,
+        Pat::Negated,
+        Pat::ConsentDefault,
+        Pat::Forward,
+        Pat::MeetingLogistics,
+        Pat::QuoteMark,
+        Pat::Yao,
+        Pat::Implementation,
+    ];
+
+    pub fn regex(self) -> &'static Regex {
+        match self {
+            Pat::ClassOfUnits => &CLASS_OF_UNITS,
+            Pat::Modal => &MODAL,
+            Pat::UnitSubjectModal => &UNIT_SUBJECT_MODAL,
+            Pat::Deadline => &DEADLINE,
+            Pat::Reporting => &REPORTING,
+            Pat::Accountability => &ACCOUNTABILITY,
+            Pat::Ranking => &RANKING,
+            Pat::NewTask => &NEW_TASK,
+            Pat::Form => &FORM,
+            Pat::Receipt => &RECEIPT,
+            Pat::Effect => &EFFECT,
+            Pat::Enforce => &ENFORCE,
+            Pat::Trapping => &TRAPPING,
+            Pat::Chat => &CHAT,
+            Pat::Peer => &PEER,
+            Pat::InfoOnly => &INFO_ONLY,
+            Pat::Reported => &REPORTED,
+            Pat::SelfCommitment => &SELF_COMMITMENT,
+            Pat::Recipient => &RECIPIENT,
+            Pat::Citation => &CITATION,
+            Pat::MinutesDecision => &MINUTES_DECISION,
+            Pat::Approval => &APPROVAL,
+            Pat::Commendation => &COMMENDATION,
+            Pat::Negated => &NEGATED,
+            Pat::ConsentDefault => &CONSENT_DEFAULT,
+            Pat::Forward => &FORWARD,
+            Pat::MeetingLogistics => &MEETING_LOGISTICS,
+            Pat::QuoteMark => &QUOTE_MARK,
+            Pat::Yao => &YAO,
+            Pat::Implementation => &IMPLEMENTATION,
+        }
+    }
+
+    pub(crate) fn bit(self) -> Gate {
+        1 << self as u32
+    }
+
+    /// Long alternations of open-ended branches (纳入…考核, 建立…机制, 月…日前):
+    /// run branch by branch, each behind its own gate. Together their lazy
+    /// DFA tracks every branch opened anywhere in the sentence at once and
+    /// grows to megabytes; apart, each stays small and runs only where its
+    /// own literals are.
+    pub(crate) fn by_branch(self) -> bool {
+        matches!(self, Pat::Deadline | Pat::Accountability | Pat::NewTask)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -15,9 +15,11 @@
 //! point of it is a finding with a rule code, the sentence and its span.
 
 pub mod audience;
+mod bigram;
 pub mod carrier;
 pub mod counter;
 pub mod lexicon;
+pub mod prefilter;
 pub mod signals;
 pub mod text;
 mod wh001;

@@ -73,8 +73,12 @@ pub fn issuer(doc: &DocText, s: &Structure) -> Option<String> {
 /// Byte ranges of 《…》 and “…” in a sentence: titles of other documents and
 /// words mentioned or quoted (“接龙”, a draft clause under consultation) are
 /// not the sender's own order.
-fn quoted(text: &str) -> Vec<(usize, usize)> {
+fn quoted(s: &Sentence) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    if !s.may(Pat::QuoteMark) {
+        return out;
+    }
+    let text = s.text;
     let (mut title, mut quote) = (None, None);
     for (i, c) in text.char_indices() {
         match c {
@@ -88,11 +92,14 @@ fn quoted(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+const PRAISE: [&str; 4] = ["通报表扬", "予以表彰", "通报嘉奖", "表扬通报"];
+
 /// Praise phrases masked with same-width placeholders, so that 通报表扬 is
 /// neither a sanction (通报) nor a form (报表); offsets are unchanged.
-fn masked(text: &str) -> std::borrow::Cow<'_, str> {
-    const PRAISE: [&str; 4] = ["通报表扬", "予以表彰", "通报嘉奖", "表扬通报"];
-    if !PRAISE.iter().any(|p| text.contains(p)) {
+fn masked<'a>(s: &Sentence<'a>) -> std::borrow::Cow<'a, str> {
+    let text = s.text;
+    // Every praise phrase is a commendation: where none may be, none is.
+    if !s.may(Pat::Commendation) || !PRAISE.iter().any(|p| text.contains(p)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut t = text.to_string();
@@ -104,17 +111,20 @@ fn masked(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// 要 as a modal verb, not inside 主要, 重要, 需要, 要求, 纪要 …
 fn bare_yao(text: &str) -> Option<usize> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    chars.iter().enumerate().find_map(|(k, &(b, c))| {
-        if c != '要' {
-            return None;
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((b, c)) = chars.next() {
+        if c == '要' {
+            let next = chars.peek().map(|x| x.1);
+            let bad_prev = prev.is_some_and(|p| "主重需纪摘只概提简必想将还总首紧扼撮".contains(p));
+            let bad_next = next.is_some_and(|n| "求点素闻害件事务览目职员犯塞".contains(n));
+            if !bad_prev && !bad_next {
+                return Some(b);
+            }
         }
-        let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(k + 1).map(|x| x.1);
-        let bad_prev = prev.is_some_and(|p| "主重需纪摘只概提简必想将还总首紧扼撮".contains(p));
-        let bad_next = next.is_some_and(|n| "求点素闻害件事务览目职员犯塞".contains(n));
-        (!bad_prev && !bad_next).then_some(b)
-    })
+        prev = Some(c);
+    }
+    None
 }
 
 const SENTENCE_FAMILIES: [Family; 10] = [
@@ -130,21 +140,20 @@ const SENTENCE_FAMILIES: [Family; 10] = [
     Family::Chat,
 ];
 
-fn pattern(f: Family) -> &'static Regex {
+/// The lexicon pattern of a family found on sentences.
+fn pattern(f: Family) -> Option<Pat> {
     match f {
-        Family::Deadline => &DEADLINE,
-        Family::Reporting => &REPORTING,
-        Family::Accountability => &ACCOUNTABILITY,
-        Family::Ranking => &RANKING,
-        Family::NewTask => &NEW_TASK,
-        Family::Form => &FORM,
-        Family::Effect => &EFFECT,
-        Family::Enforce => &ENFORCE,
-        Family::Trapping => &TRAPPING,
-        Family::Numbering => &NUMBERING,
-        Family::Chat => &CHAT,
-        Family::Audience => &CLASS_OF_UNITS,
-        Family::Directive => &MODAL,
+        Family::Deadline => Some(Pat::Deadline),
+        Family::Reporting => Some(Pat::Reporting),
+        Family::Accountability => Some(Pat::Accountability),
+        Family::Ranking => Some(Pat::Ranking),
+        Family::NewTask => Some(Pat::NewTask),
+        Family::Form => Some(Pat::Form),
+        Family::Effect => Some(Pat::Effect),
+        Family::Enforce => Some(Pat::Enforce),
+        Family::Trapping => Some(Pat::Trapping),
+        Family::Chat => Some(Pat::Chat),
+        Family::Audience | Family::Directive | Family::Numbering => None,
     }
 }
 
@@ -153,20 +162,32 @@ struct Context<'d> {
     bulletin: bool,
 }
 
-/// Hits of one sentence: at most one per family, so a cap means "this many
-/// sentences", not "this many words".
-fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, Regex)], out: &mut Vec<Hit>) {
-    let quotes = quoted(s.text);
-    let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
-    let negated = NEGATED.is_match(s.text);
-    let silence = CONSENT_DEFAULT.is_match(s.text);
-    let own_plan = SELF_COMMITMENT.is_match(s.text) || DESCRIPTIVE.is_match(s.text);
-    // A bulletin's sentence binds its readers only when it turns to them.
-    let unaddressed = ctx.bulletin && !RECIPIENT.is_match(s.text);
-    let praise = COMMENDATION.is_match(s.text);
-    let factor = |f: Family| {
-        let mut x = if reported { 0.5 } else { 1.0 };
-        if negated
+/// What discounts a sentence's hits.
+struct Discounts {
+    reported: bool,
+    negated: bool,
+    silence: bool,
+    own_plan: bool,
+    unaddressed: bool,
+    praise: bool,
+}
+
+impl Discounts {
+    fn of(s: &Sentence, reported: bool, ctx: &Context) -> Discounts {
+        Discounts {
+            reported,
+            negated: s.is_match(Pat::Negated),
+            silence: s.is_match(Pat::ConsentDefault),
+            own_plan: s.is_match(Pat::SelfCommitment) || DESCRIPTIVE_AT.is_match(s.text),
+            // A bulletin's sentence binds its readers only when it turns to them.
+            unaddressed: ctx.bulletin && !s.is_match(Pat::Recipient),
+            praise: s.is_match(Pat::Commendation),
+        }
+    }
+
+    fn factor(&self, f: Family) -> f64 {
+        let mut x = if self.reported { 0.5 } else { 1.0 };
+        if self.negated
             && matches!(
                 f,
                 Family::Accountability | Family::Ranking | Family::Form | Family::Reporting
@@ -174,37 +195,56 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
         {
             x *= 0.3;
         }
-        if praise && matches!(f, Family::Accountability | Family::Ranking) {
+        if self.praise && matches!(f, Family::Accountability | Family::Ranking) {
             x *= 0.5;
         }
-        if silence && matches!(f, Family::Deadline | Family::Accountability) {
+        if self.silence && matches!(f, Family::Deadline | Family::Accountability) {
             x = 0.0;
         }
-        if own_plan {
+        if self.own_plan {
             x *= 0.3;
         }
-        if unaddressed && matches!(f, Family::Deadline | Family::Reporting | Family::NewTask) {
+        if self.unaddressed && matches!(f, Family::Deadline | Family::Reporting | Family::NewTask) {
             x *= 0.3;
         }
         x
-    };
+    }
+}
+
+/// Hits of one sentence: at most one per family, so a cap means "this many
+/// sentences", not "this many words". Returns the first class-of-units
+/// subject of a directive, for the audience.
+fn sentence_hits<'a>(
+    s: &Sentence<'a>,
+    reported: bool,
+    ctx: &Context,
+    extra: &[(Family, Regex)],
+    out: &mut Vec<Hit>,
+) -> Option<regex::Match<'a>> {
+    let quotes = quoted(s);
+    let in_quote = |b: usize| quotes.iter().any(|&(o, c)| b > o && b < c);
+    // Read only for a sentence with a hit.
+    let mut discounts = None;
     // Hits of this sentence start here: one per family per sentence.
     let first = out.len();
     let mut push = |f: Family, r: std::ops::Range<usize>, base: f64| {
         if out[first..].iter().any(|h| h.family == f) {
             return;
         }
+        let d = discounts.get_or_insert_with(|| Discounts::of(s, reported, ctx));
         out.push(Hit {
             family: f,
             span: s.span(r),
-            weight: base * factor(f),
+            weight: base * d.factor(f),
             reported,
         });
     };
-    let text = masked(s.text);
+    let text = masked(s);
     for f in SENTENCE_FAMILIES {
+        // A closed gate: the pattern has no match here, only local terms may.
         let found = pattern(f)
-            .find_iter(&text)
+            .into_iter()
+            .flat_map(|p| s.matches(p, &text))
             .chain(
                 extra
                     .iter()
@@ -217,13 +257,20 @@ fn sentence_hits(s: &Sentence, reported: bool, ctx: &Context, extra: &[(Family, 
         }
     }
     let (dw, _) = ctx.det.family_weight(Family::Directive);
-    if let Some(m) = UNIT_SUBJECT_MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+    let subject = s.find(Pat::UnitSubjectModal);
+    if let Some(m) = subject.filter(|m| !in_quote(m.start())) {
         push(Family::Directive, m.range(), dw);
-    } else if let Some(m) = MODAL.find(s.text).filter(|m| !in_quote(m.start())) {
+    } else if let Some(m) = s.find(Pat::Modal).filter(|m| !in_quote(m.start())) {
         push(Family::Directive, m.range(), dw / 2.0);
-    } else if let Some(b) = bare_yao(s.text).filter(|b| !in_quote(*b)) {
+    } else if let Some(b) = s
+        .may(Pat::Yao)
+        .then(|| bare_yao(s.text))
+        .flatten()
+        .filter(|b| !in_quote(*b))
+    {
         push(Family::Directive, b..b + '要'.len_utf8(), dw / 2.0);
     }
+    subject
 }
 
 fn line_span(doc: &DocText, line: usize, m: regex::Match) -> Span {
@@ -254,13 +301,17 @@ pub fn collect(
     let sentences = doc.sentences();
     let body = body_lines(doc, s, carrier);
     let mut hits = Vec::new();
-    let reported = reported_sentences(&sentences, carrier);
+    let reported = reported_sentences(sentences, carrier);
+    let mut subject = None;
     for (sent, &rep) in sentences.iter().zip(&reported).filter(|(x, _)| body(x.line)) {
-        sentence_hits(sent, rep, &ctx, extra, &mut hits);
+        let m = sentence_hits(sent, rep, &ctx, extra, &mut hits);
+        if subject.is_none() {
+            subject = m.and_then(|m| class_subject(sent, m));
+        }
     }
     attachment_hits(doc, det, &mut hits);
     numbering_hits(doc, s, carrier, det, &mut hits);
-    infer_audience(doc, &sentences, &body, carrier, audience);
+    infer_audience(doc, subject, carrier, audience);
     if let Some(span) = audience.downward.or(audience.lower_governments) {
         hits.push(Hit {
             family: Family::Audience,
@@ -269,7 +320,7 @@ pub fn collect(
             reported: false,
         });
     }
-    let mut counters = counters(doc, s, carrier, audience, &sentences, &hits);
+    let mut counters = counters(doc, s, carrier, audience, sentences, &hits);
     if let Some(span) = logistics(doc, s, carrier) {
         cap_logistics(&mut hits);
         counters.push(Counter { code: "WH109", span });
@@ -289,13 +340,13 @@ fn reported_sentences(sentences: &[Sentence], carrier: Carrier) -> Vec<bool> {
     let mut out = Vec::with_capacity(sentences.len());
     let mut speech_line = None;
     for x in sentences {
-        let own_decision = minutes && MINUTES_DECISION.is_match(x.text);
+        let own_decision = minutes && x.is_match(Pat::MinutesDecision);
         if own_decision {
             speech_line = None;
-        } else if reports && REPORTED.is_match(x.text) {
+        } else if reports && x.is_match(Pat::Reported) {
             speech_line = Some(x.line);
         }
-        let cited = CITATION.is_match(x.text);
+        let cited = x.is_match(Pat::Citation);
         out.push(cited || (!own_decision && speech_line == Some(x.line)));
     }
     out
@@ -310,7 +361,7 @@ fn body_lines<'s>(doc: &DocText, s: &Structure, carrier: Carrier) -> impl Fn(usi
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| DISTRIBUTION.is_match(l) || ATTENDANCE.is_match(l) || ATTACHMENT_LINE.is_match(l))
+        .filter(|(_, l)| DISTRIBUTION_AT.is_match(l) || ATTENDANCE_AT.is_match(l) || ATTACHMENT_LINE_AT.is_match(l))
         .map(|(i, _)| i)
         .collect();
     let title = s.title.clone();
@@ -328,7 +379,7 @@ fn body_lines<'s>(doc: &DocText, s: &Structure, carrier: Carrier) -> impl Fn(usi
 fn attachment_hits(doc: &DocText, det: &Detector, hits: &mut Vec<Hit>) {
     let (w, _) = det.family_weight(Family::Form);
     for (i, l) in doc.lines.iter().enumerate() {
-        if !ATTACHMENT_LINE.is_match(l) {
+        if !ATTACHMENT_LINE_AT.is_match(l) {
             continue;
         }
         let (m, weight) = match (
@@ -374,24 +425,22 @@ fn numbering_hits(doc: &DocText, s: &Structure, carrier: Carrier, det: &Detector
     }
 }
 
-fn infer_audience(
-    doc: &DocText,
-    sentences: &[Sentence],
-    body: &dyn Fn(usize) -> bool,
-    carrier: Carrier,
-    audience: &mut Audience,
-) {
+/// The class of units that is the subject of a directive sentence, unless
+/// the sentence relays someone else's words.
+fn class_subject(x: &Sentence, m: regex::Match) -> Option<Span> {
+    if x.is_match(Pat::Reported) {
+        return None;
+    }
+    let cls = CLASS_OF_UNITS.find(m.as_str())?;
+    Some(x.span(m.start() + cls.start()..m.start() + cls.end()))
+}
+
+/// The audience from the body: the first body sentence with a class of units
+/// as its subject (`subject`), else, in a chat, a class or @所有人.
+fn infer_audience(doc: &DocText, subject: Option<Span>, carrier: Carrier, audience: &mut Audience) {
     if audience.downward.is_some() || audience.direction == Direction::Up {
         return;
     }
-    let subject = sentences
-        .iter()
-        .filter(|x| body(x.line) && !REPORTED.is_match(x.text))
-        .find_map(|x| {
-            let m = UNIT_SUBJECT_MODAL.find(x.text)?;
-            let cls = CLASS_OF_UNITS.find(m.as_str())?;
-            Some(x.span(m.start() + cls.start()..m.start() + cls.end()))
-        });
     // In a chat, @所有人 reaches units below only in a group of such units
     // (its name says 村, 社区, 乡镇 …); in an office's own group it is staff.
     let group_of_units = doc.lines.first().is_some_and(|l| LOWER_GROUP.is_match(l));
@@ -399,8 +448,7 @@ fn infer_audience(
         (carrier == Carrier::Chat)
             .then(|| {
                 doc.lines.iter().enumerate().find_map(|(i, l)| {
-                    CLASS_OF_UNITS
-                        .find(l)
+                    doc.line_find(i, Pat::ClassOfUnits)
                         .or_else(|| {
                             CHAT_CARRIER
                                 .find(l)
@@ -429,10 +477,11 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
             .iter()
             .any(|w| t.contains(w))
     };
-    let marks = doc.lines.iter().filter(|l| MEETING_LOGISTICS.is_match(l)).count();
+    let logistic = |i: usize| doc.line_is_match(i, Pat::MeetingLogistics);
+    let marks = (0..doc.lines.len()).filter(|&i| logistic(i)).count();
     // A receipt for a training or meeting place is logistics even when the
     // title does not say so ("关于推荐人员参加…的便函").
-    let receipt = doc.lines.iter().any(|l| RECEIPT.is_match(l) && meeting(l));
+    let receipt = (0..doc.lines.len()).any(|i| doc.line_is_match(i, Pat::Receipt) && meeting(doc.lines[i]));
     let is_logistics = carrier != Carrier::Minutes
         && (carrier == Carrier::MeetingNotice
             || (meeting(title) && marks >= 2)
@@ -440,10 +489,7 @@ fn logistics(doc: &DocText, s: &Structure, carrier: Carrier) -> Option<Span> {
     if !is_logistics {
         return None;
     }
-    let i = doc
-        .lines
-        .iter()
-        .position(|l| MEETING_LOGISTICS.is_match(l) || l.contains(title))?;
+    let i = (0..doc.lines.len()).find(|&i| logistic(i) || doc.lines[i].contains(title))?;
     Some(doc.line_span(i))
 }
 
@@ -459,16 +505,11 @@ fn cap_logistics(hits: &mut [Hit]) {
     }
 }
 
-fn first_match(doc: &DocText, sentences: &[Sentence], re: &Regex) -> Option<Span> {
+fn first_match(doc: &DocText, sentences: &[Sentence], p: Pat) -> Option<Span> {
     sentences
         .iter()
-        .find_map(|x| re.find(x.text).map(|m| x.span(m.range())))
-        .or_else(|| {
-            doc.lines
-                .iter()
-                .enumerate()
-                .find_map(|(i, l)| re.find(l).map(|m| line_span(doc, i, m)))
-        })
+        .find_map(|x| x.find(p).map(|m| x.span(m.range())))
+        .or_else(|| (0..doc.lines.len()).find_map(|i| doc.line_find(i, p).map(|m| line_span(doc, i, m))))
 }
 
 fn counters(
@@ -500,17 +541,18 @@ fn counters(
         .any(|h| h.family == Family::Accountability && h.weight >= 4.0);
     let consult_title = s.title.as_deref().is_some_and(|t| PEER.is_match(t));
     if !class_audience || consult_title {
-        let peer = sentences
-            .iter()
-            .filter(|x| !REPORTED.is_match(x.text))
-            .find_map(|x| PEER.find(x.text).map(|m| x.span(m.range())));
+        // Reported speech is looked for only where a peer phrase is.
+        let peer = sentences.iter().find_map(|x| {
+            let m = x.find(Pat::Peer).filter(|_| !x.is_match(Pat::Reported))?;
+            Some(x.span(m.range()))
+        });
         add("WH102", peer.filter(|_| !sanctions || !class_audience));
     }
     let binding = hits
         .iter()
         .any(|h| h.family.is_binding() && !h.reported && h.weight >= 1.0);
     if !binding {
-        add("WH103", first_match(doc, sentences, &INFO_ONLY));
+        add("WH103", first_match(doc, sentences, Pat::InfoOnly));
     }
     if carrier == Carrier::Minutes {
         let m = minutes(doc, sentences, audience);
@@ -519,22 +561,22 @@ fn counters(
         }
     }
     if carrier.is_formal() {
-        add("WH105", first_match(doc, sentences, &FORWARD));
+        add("WH105", first_match(doc, sentences, Pat::Forward));
     }
     if hits.iter().any(|h| h.reported) {
         let rep = sentences
             .iter()
-            .find_map(|x| REPORTED.find(x.text).map(|m| x.span(m.range())));
+            .find_map(|x| x.find(Pat::Reported).map(|m| x.span(m.range())));
         add("WH106", rep);
     }
-    add("WH107", first_match(doc, sentences, &APPROVAL));
+    add("WH107", first_match(doc, sentences, Pat::Approval));
     if hits
         .iter()
         .any(|h| matches!(h.family, Family::Accountability | Family::Ranking))
     {
         let praise = sentences
             .iter()
-            .find_map(|x| COMMENDATION.find(x.text).map(|m| x.span(m.range())));
+            .find_map(|x| x.find(Pat::Commendation).map(|m| x.span(m.range())));
         add("WH108", praise);
     }
     out
@@ -567,7 +609,7 @@ fn unit_key(u: &str) -> &str {
 
 pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Minutes {
     let attendance_lines: Vec<usize> = (0..doc.lines.len())
-        .filter(|&i| ATTENDANCE.is_match(doc.lines[i]))
+        .filter(|&i| ATTENDANCE_AT.is_match(doc.lines[i]))
         .collect();
     let attended: String = attendance_lines
         .iter()
@@ -575,16 +617,16 @@ pub fn minutes(doc: &DocText, sentences: &[Sentence], audience: &Audience) -> Mi
         .collect::<Vec<_>>()
         .join("，");
     let mut absent = Vec::new();
-    for x in sentences.iter().filter(|x| !ATTENDANCE.is_match(doc.lines[x.line])) {
+    for x in sentences.iter().filter(|x| !ATTENDANCE_AT.is_match(doc.lines[x.line])) {
         // A class of units is tasked when it is the subject of a directive or
         // shares its sentence with a deadline, a report or a new task.
-        let tasked = UNIT_SUBJECT_MODAL.find(x.text).and_then(|m| {
+        let tasked = x.find(Pat::UnitSubjectModal).and_then(|m| {
             let c = CLASS_OF_UNITS.find(m.as_str())?;
             Some(m.start() + c.start()..m.start() + c.end())
         });
         let tasked = tasked.or_else(|| {
-            let binds = DEADLINE.is_match(x.text) || REPORTING.is_match(x.text) || NEW_TASK.is_match(x.text);
-            CLASS_OF_UNITS.find(x.text).filter(|_| binds).map(|c| c.range())
+            let binds = x.is_match(Pat::Deadline) || x.is_match(Pat::Reporting) || x.is_match(Pat::NewTask);
+            x.find(Pat::ClassOfUnits).filter(|_| binds).map(|c| c.range())
         });
         if let Some(r) = tasked {
             let class = x.text[r.clone()].trim_start_matches('各');
@@ -630,6 +672,14 @@ mod tests {
         assert!(bare_yao("主要负责同志").is_none());
         assert!(bare_yao("按照会议要求").is_none());
         assert!(bare_yao("会议纪要如下").is_none());
+    }
+
+    #[test]
+    fn praise_phrases_are_commendations() {
+        // `masked` skips sentences whose commendation gate is shut.
+        for p in PRAISE {
+            assert!(COMMENDATION.is_match(p), "{p}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! with every span convertible to a char offset in the normalised text and a
 //! line:column in the user's original file.
 
+use super::lexicon::{Gate, Pat};
+use super::prefilter::GATES;
 use crate::normalize::Line;
 
 /// A span inside one normalised line, in chars.
@@ -19,9 +21,38 @@ pub struct Sentence<'a> {
     /// Char offset of the sentence in its line.
     pub start: usize,
     pub text: &'a str,
+    /// Lexicon patterns that may match the text.
+    gate: Gate,
 }
 
-impl Sentence<'_> {
+impl<'a> Sentence<'a> {
+    /// Whether `p` may match: when false, it surely does not.
+    pub fn may(&self, p: Pat) -> bool {
+        self.gate & p.bit() != 0
+    }
+
+    pub fn is_match(&self, p: Pat) -> bool {
+        GATES.is_match(p, self.gate, self.text)
+    }
+
+    pub fn find(&self, p: Pat) -> Option<regex::Match<'a>> {
+        GATES.find_at(p, self.gate, self.text, 0)
+    }
+
+    /// The successive matches of `p` in `text`: this sentence's text, or a
+    /// mask of it that only replaces chars (its gate still holds).
+    pub fn matches<'t>(&self, p: Pat, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
+        let gate = self.gate;
+        let mut at = Some(0);
+        std::iter::from_fn(move || {
+            let m = GATES.find_at(p, gate, text, at?)?;
+            // Every match holds a gate literal, so none is empty: the next
+            // search starts at this one's end, as `Regex::find_iter` does.
+            at = (m.end() > m.start()).then_some(m.end());
+            Some(m)
+        })
+    }
+
     /// The span of a byte range of this sentence's text.
     pub fn span(&self, bytes: std::ops::Range<usize>) -> Span {
         let start = self.start + self.text[..bytes.start].chars().count();
@@ -38,59 +69,85 @@ impl Sentence<'_> {
     }
 }
 
+/// Sentences of every line, the gates of each sentence and line (one literal
+/// scan per line serves every lexicon pattern), and each line's char offset.
+fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<Gate>, Vec<usize>) {
+    let gates = &*GATES;
+    let mut scratch = gates.scratch();
+    let mut sentences = Vec::new();
+    let mut line_gates = Vec::with_capacity(lines.len());
+    let mut line_start = Vec::with_capacity(lines.len());
+    let mut at = 0;
+    for (li, &line) in lines.iter().enumerate() {
+        let mut chars = 0;
+        let gate = gates.cut(line, &mut scratch, |r, gate| {
+            let text = &line[r];
+            sentences.push(Sentence {
+                line: li,
+                start: chars,
+                text,
+                gate,
+            });
+            chars += text.chars().count();
+        });
+        line_gates.push(gate);
+        line_start.push(at);
+        at += chars + 1;
+    }
+    (sentences, line_gates, line_start)
+}
+
+/// Punctuation that ends a sentence.
+pub const BREAKS: [char; 7] = ['。', '；', '！', '？', ';', '!', '?'];
+
+pub fn is_break(c: char) -> bool {
+    BREAKS.contains(&c)
+}
+
 /// Lines plus the bookkeeping to place spans.
 pub struct DocText<'a> {
     pub lines: Vec<&'a str>,
     origins: &'a [Line],
     /// Char offset of each line in the normalised text (lines joined by '\n').
     line_start: Vec<usize>,
+    sentences: Vec<Sentence<'a>>,
+    /// Per line, the patterns that may match it.
+    line_gates: Vec<Gate>,
 }
 
 impl<'a> DocText<'a> {
     pub fn new(lines: &'a [Line]) -> Self {
-        let mut line_start = Vec::with_capacity(lines.len());
-        let mut at = 0;
-        for l in lines {
-            line_start.push(at);
-            at += l.text.chars().count() + 1;
-        }
+        let texts: Vec<&'a str> = lines.iter().map(|l| l.text.as_str()).collect();
+        let (sentences, line_gates, line_start) = split(&texts);
         DocText {
-            lines: lines.iter().map(|l| l.text.as_str()).collect(),
+            lines: texts,
             origins: lines,
             line_start,
+            sentences,
+            line_gates,
         }
     }
 
     /// Sentences of every line, in order. A line is never merged with the next:
     /// 公文 elements (主送, 附件, 落款) sit on lines of their own.
-    pub fn sentences(&self) -> Vec<Sentence<'a>> {
-        let mut out = Vec::new();
-        for (li, line) in self.lines.iter().enumerate() {
-            let mut start_b = 0;
-            let mut start_c = 0;
-            let mut c = 0;
-            for (b, ch) in line.char_indices() {
-                c += 1;
-                if matches!(ch, '。' | '；' | '！' | '？' | ';' | '!' | '?') {
-                    let end = b + ch.len_utf8();
-                    out.push(Sentence {
-                        line: li,
-                        start: start_c,
-                        text: &line[start_b..end],
-                    });
-                    start_b = end;
-                    start_c = c;
-                }
-            }
-            if start_b < line.len() {
-                out.push(Sentence {
-                    line: li,
-                    start: start_c,
-                    text: &line[start_b..],
-                });
-            }
-        }
-        out
+    pub fn sentences(&self) -> &[Sentence<'a>] {
+        &self.sentences
+    }
+
+    /// Whether `p` may match line `i`: when false, it surely does not.
+    pub fn line_may(&self, i: usize, p: Pat) -> bool {
+        self.line_gates.get(i).is_some_and(|g| g & p.bit() != 0)
+    }
+
+    pub fn line_is_match(&self, i: usize, p: Pat) -> bool {
+        self.line_gates
+            .get(i)
+            .is_some_and(|&g| GATES.is_match(p, g, self.lines[i]))
+    }
+
+    pub fn line_find(&self, i: usize, p: Pat) -> Option<regex::Match<'a>> {
+        let g = *self.line_gates.get(i)?;
+        GATES.find_at(p, g, self.lines[i], 0)
     }
 
     /// Char offset in the normalised text.

@@ -23,7 +23,7 @@ fn check(a: &Analysis) -> Vec<Evidence> {
     if a.carrier != Carrier::Minutes || !a.binding() {
         return Vec::new();
     }
-    let m = minutes(&a.doc, &a.doc.sentences(), &a.audience);
+    let m = minutes(&a.doc, a.doc.sentences(), &a.audience);
     if m.absent.is_empty() && !m.distributed_beyond {
         return Vec::new();
     }

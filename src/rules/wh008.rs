@@ -1,10 +1,9 @@
 //! WH008 要求报送落实情况或制定配套文件.
 
 use super::audience::Direction;
+use super::lexicon::Pat;
 use super::text::Sentence;
 use super::{Analysis, Evidence, Rule, RuleDoc};
-use regex::Regex;
-use std::sync::LazyLock;
 
 pub const RULE: Rule = Rule { doc: &DOC, check };
 
@@ -19,13 +18,8 @@ static DOC: RuleDoc = RuleDoc {
     passes: &["关于石桥镇秸秆禁烧工作情况的报告\n青禾县人民政府：\n我镇已制定实施方案，现将落实情况报告如下。特此报告。\n青禾县石桥镇人民政府\n2025年5月8日\n"],
 };
 
-static IMPLEMENTATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:贯彻落实|落实|执行|推进|整改|进展|开展|工作)情况[^。；]{0,20}?(?:报送|上报|报告|反馈|书面报)|(?:报送|上报|反馈)[^。；]{0,12}?(?:贯彻落实|落实|整改|进展)情况|制定[^。；]{0,14}?(?:实施方案|工作方案|实施细则|配套文件|贯彻落实意见|具体措施)")
-        .expect("pattern")
-});
-
 fn span_of(s: &Sentence) -> Option<super::text::Span> {
-    IMPLEMENTATION.find(s.text).map(|m| s.span(m.range()))
+    s.find(Pat::Implementation).map(|m| s.span(m.range()))
 }
 
 fn check(a: &Analysis) -> Vec<Evidence> {
@@ -35,8 +29,7 @@ fn check(a: &Analysis) -> Vec<Evidence> {
     a.doc
         .sentences()
         .iter()
-        .filter(|s| !super::lexicon::REPORTED.is_match(s.text))
-        .filter_map(span_of)
+        .filter_map(|s| span_of(s).filter(|_| !s.is_match(Pat::Reported)))
         .map(|span| Evidence {
             span,
             message: "要求下级报送落实情况或制定配套文件".into(),
