@@ -722,7 +722,7 @@ impl Gates {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
-        let mut prev = None;
+        let mut prev = (0, '\0');
         for (at, c) in line.char_indices() {
             if is_break(c) {
                 let end = at + c.len_utf8();
@@ -731,7 +731,7 @@ impl Gates {
                 line_cand |= cand;
                 cand = 0;
                 start = end;
-                prev = None;
+                prev = (end, '\0');
                 continue;
             }
             self.scan.at(line, at, prev, c, |id, _| {
@@ -740,7 +740,7 @@ impl Gates {
                 s.line[id / 64] |= 1 << (id % 64);
                 cand |= self.by_lit[id];
             });
-            prev = Some((at, c));
+            prev = (at, c);
         }
         if start < line.len() {
             sentence(start..line.len(), self.admit(cand, &s.sentence));

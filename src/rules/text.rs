@@ -98,10 +98,8 @@ fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<Gate>, Vec<usize>) {
 }
 
 /// Punctuation that ends a sentence.
-pub const BREAKS: [char; 7] = ['。', '；', '！', '？', ';', '!', '?'];
-
 pub fn is_break(c: char) -> bool {
-    BREAKS.contains(&c)
+    matches!(c, '。' | '；' | '！' | '？' | ';' | '!' | '?')
 }
 
 /// Lines plus the bookkeeping to place spans.
