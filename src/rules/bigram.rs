@@ -58,11 +58,10 @@ impl Bigrams {
         b
     }
 
-    /// Reads char `c` at byte `at` of `text`, `prev` being the char before
-    /// it and its byte offset ('\0' where there is none; a hit is always
-    /// checked against the text): calls
-    /// `hit(literal, start)` for every one-char literal that is `c` and every
-    /// longer one that starts at `prev`.
+    /// Reads char `c` at byte `at` of `text`, `prev` being the char before it
+    /// and its byte offset ('\0' where there is none: a hit is always checked
+    /// against the text). Calls `hit(literal, start)` for every one-char
+    /// literal that is `c` and every longer one that starts at `prev`.
     #[inline]
     pub fn at(&self, text: &str, at: usize, (p_at, p): (usize, char), c: char, mut hit: impl FnMut(u32, usize)) {
         if get(&self.one, c as usize % BITS) {

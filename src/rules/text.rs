@@ -132,11 +132,6 @@ impl<'a> DocText<'a> {
         &self.sentences
     }
 
-    /// Whether `p` may match line `i`: when false, it surely does not.
-    pub fn line_may(&self, i: usize, p: Pat) -> bool {
-        self.line_gates.get(i).is_some_and(|g| g & p.bit() != 0)
-    }
-
     pub fn line_is_match(&self, i: usize, p: Pat) -> bool {
         self.line_gates
             .get(i)
