@@ -58,17 +58,15 @@ impl Bigrams {
         b
     }
 
-    /// Reads char `c` at byte `at` of `text`, `prev` being the char before
-    /// it (with its byte offset): calls `hit(literal, start)` for every
-    /// one-char literal that is `c` and every longer one that starts at `prev`.
+    /// Reads char `c` at byte `at` of `text`, `prev` being the char before it
+    /// and its byte offset ('\0' where there is none: a hit is always checked
+    /// against the text). Calls `hit(literal, start)` for every one-char
+    /// literal that is `c` and every longer one that starts at `prev`.
     #[inline]
-    pub fn at(&self, text: &str, at: usize, prev: Option<(usize, char)>, c: char, mut hit: impl FnMut(u32, usize)) {
+    pub fn at(&self, text: &str, at: usize, (p_at, p): (usize, char), c: char, mut hit: impl FnMut(u32, usize)) {
         if get(&self.one, c as usize % BITS) {
             self.by_char.get(&c).into_iter().flatten().for_each(|&id| hit(id, at));
         }
-        let Some((p_at, p)) = prev else {
-            return;
-        };
         if !get(&self.two, pair_hash(p, c)) {
             return;
         }
@@ -99,10 +97,10 @@ mod tests {
 
     fn ours(b: &Bigrams, text: &str) -> Vec<(usize, u32)> {
         let mut v = Vec::new();
-        let mut prev = None;
+        let mut prev = (0, '\0');
         for (i, c) in text.char_indices() {
             b.at(text, i, prev, c, |id, start| v.push((start, id)));
-            prev = Some((i, c));
+            prev = (i, c);
         }
         v.sort_unstable();
         v

@@ -1,9 +1,9 @@
-//! Literal gates for the lexicon. One pass over a line's chars finds every
-//! literal the lexicon patterns need ([`super::bigram`]) and cuts the line
-//! into sentences; a pattern then runs only on the
-//! sentences (and lines) that hold the literals each of its matches must
-//! contain. Those literals are read off the pattern's syntax tree, so a gate
-//! may let a sentence through needlessly but can never drop a match.
+//! Literal gates for the lexicon. One pass over a line's chars cuts it into
+//! sentences and finds every literal the lexicon patterns need
+//! ([`super::bigram`]); a pattern then runs only on the sentences (and
+//! lines) that hold the literals each of its matches must contain. Those
+//! literals are read off the pattern's syntax tree, so a gate may let a
+//! sentence through needlessly but can never drop a match.
 
 use super::bigram::Bigrams;
 use super::lexicon::{re, Gate, Pat};
@@ -599,7 +599,6 @@ fn branch_runs(pattern: &str) -> Vec<String> {
 pub struct Gates {
     /// Every occurrence of every literal (overlapping).
     scan: Bigrams,
-    literals: Vec<Vec<u8>>,
     /// Indexed by gate bit: `Pat as usize`, then branch runs.
     needs: Vec<Compiled>,
     /// Indexed by `Pat as usize`: the branch runs of a pattern run by branch.
@@ -676,7 +675,6 @@ impl Gates {
         Gates {
             scan: Bigrams::new(&texts),
             words: used.len().div_ceil(64),
-            literals: used,
             needs: compiled,
             branches,
             by_lit,
@@ -722,7 +720,7 @@ impl Gates {
         s.line.fill(0);
         s.sentence.fill(0);
         let (mut start, mut cand, mut line_cand) = (0, 0, 0);
-        let mut prev = None;
+        let mut prev = (0, '\0');
         for (at, c) in line.char_indices() {
             if is_break(c) {
                 let end = at + c.len_utf8();
@@ -731,7 +729,7 @@ impl Gates {
                 line_cand |= cand;
                 cand = 0;
                 start = end;
-                prev = None;
+                prev = (end, '\0');
                 continue;
             }
             self.scan.at(line, at, prev, c, |id, _| {
@@ -740,7 +738,7 @@ impl Gates {
                 s.line[id / 64] |= 1 << (id % 64);
                 cand |= self.by_lit[id];
             });
-            prev = Some((at, c));
+            prev = (at, c);
         }
         if start < line.len() {
             sentence(start..line.len(), self.admit(cand, &s.sentence));
@@ -761,11 +759,6 @@ impl Gates {
             }
         }
         open
-    }
-
-    /// The literals the gates look for (for diagnostics).
-    pub fn literals(&self) -> &[Vec<u8>] {
-        &self.literals
     }
 }
 

@@ -242,7 +242,11 @@ fn sentence_hits<'a>(
     let text = masked(s);
     for f in SENTENCE_FAMILIES {
         // A closed gate: the pattern has no match here, only local terms may.
-        let found = pattern(f)
+        let own = pattern(f).filter(|p| s.may(*p));
+        if own.is_none() && !extra.iter().any(|(ef, _)| *ef == f) {
+            continue;
+        }
+        let found = own
             .into_iter()
             .flat_map(|p| s.matches(p, &text))
             .chain(

@@ -98,10 +98,8 @@ fn split<'a>(lines: &[&'a str]) -> (Vec<Sentence<'a>>, Vec<Gate>, Vec<usize>) {
 }
 
 /// Punctuation that ends a sentence.
-pub const BREAKS: [char; 7] = ['。', '；', '！', '？', ';', '!', '?'];
-
 pub fn is_break(c: char) -> bool {
-    BREAKS.contains(&c)
+    matches!(c, '。' | '；' | '！' | '？' | ';' | '!' | '?')
 }
 
 /// Lines plus the bookkeeping to place spans.
@@ -132,11 +130,6 @@ impl<'a> DocText<'a> {
     /// 公文 elements (主送, 附件, 落款) sit on lines of their own.
     pub fn sentences(&self) -> &[Sentence<'a>] {
         &self.sentences
-    }
-
-    /// Whether `p` may match line `i`: when false, it surely does not.
-    pub fn line_may(&self, i: usize, p: Pat) -> bool {
-        self.line_gates.get(i).is_some_and(|g| g & p.bit() != 0)
     }
 
     pub fn line_is_match(&self, i: usize, p: Pat) -> bool {
