@@ -102,34 +102,70 @@ pub fn analyze(raw: &str, method: Method) -> Analyzed {
 /// [`analyze`], with passage fingerprints only when `passages` is set and the
 /// disguised-issuance rules when a detector is given.
 pub fn analyze_with(raw: &str, method: Method, passages: bool, detector: Option<&Detector>) -> Analyzed {
-    let norm = normalize(raw);
-    let structure = parse(&norm.line_texts());
-    let disguised = detector.map(|d| d.assess(&norm, &structure));
-    let text = norm.text();
-    let tokens = Segmenter::global().content_tokens(&text);
-    let keyed = if passages { Keyed::of(&text) } else { Keyed::default() };
-    let passage_hashes = if passages {
-        keyed.fingerprints()
-    } else {
-        PassageHashes::default()
-    };
-    Analyzed {
-        forwards: reuse::is_forwarding_notice(structure.title.as_deref(), &text),
-        structure,
-        chars: text.chars().filter(|c| *c != '\n').count(),
-        fingerprint: method.fingerprint(&tokens),
-        lines: LineMap::of(&norm),
-        passage_hashes,
-        keyed,
-        text,
-        disguised,
+    Unsegmented::of(raw, passages, detector).segment(method, Segmenter::global())
+}
+
+/// A document analysed up to segmentation: all that needs no dictionary.
+/// The map runs its first chunk this far while the dictionary loads, so the
+/// load (~0.1 s on one thread) does not stall every other thread.
+struct Unsegmented {
+    structure: Structure,
+    text: String,
+    disguised: Option<DisguisedIssuance>,
+    passage_hashes: PassageHashes,
+    keyed: Keyed,
+    lines: LineMap,
+    forwards: bool,
+}
+
+impl Unsegmented {
+    fn of(raw: &str, passages: bool, detector: Option<&Detector>) -> Unsegmented {
+        let norm = normalize(raw);
+        let structure = parse(&norm.line_texts());
+        let disguised = detector.map(|d| d.assess(&norm, &structure));
+        let text = norm.text();
+        let keyed = if passages { Keyed::of(&text) } else { Keyed::default() };
+        let passage_hashes = if passages {
+            keyed.fingerprints()
+        } else {
+            PassageHashes::default()
+        };
+        Unsegmented {
+            forwards: reuse::is_forwarding_notice(structure.title.as_deref(), &text),
+            lines: LineMap::of(&norm),
+            structure,
+            text,
+            disguised,
+            passage_hashes,
+            keyed,
+        }
+    }
+
+    fn segment(self, method: Method, seg: &Segmenter) -> Analyzed {
+        let tokens = seg.content_tokens(&self.text);
+        Analyzed {
+            fingerprint: method.fingerprint(&tokens),
+            chars: self.text.chars().filter(|c| *c != '\n').count(),
+            structure: self.structure,
+            lines: self.lines,
+            passage_hashes: self.passage_hashes,
+            keyed: self.keyed,
+            text: self.text,
+            disguised: self.disguised,
+            forwards: self.forwards,
+        }
     }
 }
 
 /// [`analyze_with`], with a bug on one odd input turned into that file's
 /// error: a batch of thousands must not die on one document.
 pub(crate) fn analyze_guarded(raw: &str, opts: &ScanOptions, detector: Option<&Detector>) -> Result<Analyzed, String> {
-    std::panic::catch_unwind(|| analyze_with(raw, opts.method, opts.passages, detector))
+    guarded(|| analyze_with(raw, opts.method, opts.passages, detector))
+}
+
+/// A panic in `f` as the document's error.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .map_err(|_| "内部错误：分析该文件时程序异常，已跳过（请报告此问题）".to_string())
 }
 
@@ -398,6 +434,13 @@ struct Mapped {
 /// fingerprints to one arena, before the next chunk is read.
 const MAP_CHUNK: usize = 4096;
 
+/// Documents taken as far as they go without the dictionary while it loads:
+/// enough to keep every other thread busy for the ~0.1 s the load takes, few
+/// enough that their texts do not raise the peak memory.
+fn head_len() -> usize {
+    (rayon::current_num_threads() * 256).min(MAP_CHUNK)
+}
+
 /// The map: every document read and analysed (in parallel, a chunk at a
 /// time); its entry goes to `put`, as JSON when `json` is set.
 fn map(
@@ -410,14 +453,47 @@ fn map(
 ) -> Result<Mapped, ScanError> {
     let started = std::time::Instant::now();
     let detector = opts.white_header.then(|| Detector::new(config));
-    // Load the dictionary and the IDF table side by side while the walk runs
-    // (both are one-time costs of ~0.1 s each).
-    let (entries, _) = rayon::join(
-        || walk(root, read::EXTENSIONS),
+    // A document's map work in two steps: all that needs no dictionary, then
+    // segmentation, fingerprint and its entry.
+    let unsegmented = |e: &walk::Entry| -> Result<Unsegmented, String> {
+        if let Some(why) = &e.error {
+            return Err(why.clone());
+        }
+        let raw = read::read_file_with(&e.path, &opts.limits).map_err(|err| err.to_string())?;
+        guarded(|| Unsegmented::of(&raw, opts.passages, detector.as_ref()))
+    };
+    let finish = |e: &walk::Entry, u: Result<Unsegmented, String>| {
+        let seg = Segmenter::global();
+        let (entry, kept) = match u.and_then(|u| guarded(|| u.segment(opts.method, seg))) {
+            Ok(a) => {
+                let (entry, info, hashes) = keep(&e.rel, a, opts.passages);
+                (entry, Some((info, hashes)))
+            }
+            Err(why) => (document_entry(&e.rel, &Err(why)), None),
+        };
+        progress.advance();
+        let entry = if json {
+            Entry::Json(report::document_json(entry))
+        } else {
+            Entry::Value(Box::new(entry))
+        };
+        (entry, kept)
+    };
+    // The dictionary and the IDF table load (~0.1 s each, one thread each)
+    // while the walk runs and the first chunk is taken as far as it goes
+    // without them: otherwise every other thread would wait on the load.
+    let (_, first) = rayon::join(
         || rayon::join(Segmenter::global, || crate::fingerprint::idf("的")),
+        || -> Result<_, WalkError> {
+            let entries = walk(root, read::EXTENSIONS)?;
+            progress.start(entries.len());
+            let head = &entries[..entries.len().min(head_len())];
+            let first: Vec<Result<Unsegmented, String>> = head.par_iter().with_max_len(1).map(unsegmented).collect();
+            Ok((entries, first))
+        },
     );
-    let entries = entries?;
-    progress.start(entries.len());
+    let (entries, first) = first?;
+    let mut first = Some(first);
     // Per document only its entry and what candidate generation needs are
     // kept: the texts are dropped here and rebuilt by the reduce for the few
     // documents that reach verification.
@@ -428,44 +504,35 @@ fn map(
         links: Vec::new(),
         entries: Vec::new(),
     };
-    for (c, chunk) in entries.chunks(MAP_CHUNK).enumerate() {
+    let head = first.as_ref().map_or(0, Vec::len);
+    let chunks = std::iter::once(&entries[..head]).chain(entries[head..].chunks(MAP_CHUNK));
+    let mut offset = 0;
+    for chunk in chunks {
         // Split down to single documents: a thread that is done steals from
         // the other to the end of the chunk (rayon otherwise leaves runs of
         // documents that only their own thread works through).
-        let done: Vec<(Entry, Option<(Info, PassageHashes)>)> = chunk
-            .par_iter()
-            .with_max_len(1)
-            .map(|e| {
-                let r = match &e.error {
-                    Some(why) => Err(why.clone()),
-                    None => read::read_file_with(&e.path, &opts.limits)
-                        .map_err(|err| err.to_string())
-                        .and_then(|raw| analyze_guarded(&raw, opts, detector.as_ref())),
-                };
-                let (entry, kept) = match r {
-                    Ok(a) => {
-                        let (entry, info, hashes) = keep(&e.rel, a, opts.passages);
-                        (entry, Some((info, hashes)))
-                    }
-                    Err(why) => (document_entry(&e.rel, &Err(why)), None),
-                };
-                progress.advance();
-                let entry = if json {
-                    Entry::Json(report::document_json(entry))
-                } else {
-                    Entry::Value(Box::new(entry))
-                };
-                (entry, kept)
-            })
-            .collect();
+        let done: Vec<(Entry, Option<(Info, PassageHashes)>)> = match first.take() {
+            Some(pending) => chunk
+                .par_iter()
+                .zip(pending)
+                .with_max_len(1)
+                .map(|(e, u)| finish(e, u))
+                .collect(),
+            None => chunk
+                .par_iter()
+                .with_max_len(1)
+                .map(|e| finish(e, unsegmented(e)))
+                .collect(),
+        };
         for (j, (entry, kept)) in done.into_iter().enumerate() {
             if let Some((info, hashes)) = kept {
-                mapped.ok.push(c * MAP_CHUNK + j);
+                mapped.ok.push(offset + j);
                 mapped.infos.push(info);
                 mapped.hashes.push(&hashes);
             }
             put(entry)?;
         }
+        offset += chunk.len();
     }
     mapped.entries = entries;
     progress.finish();
