@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Scale: generate planted-pair corpora of each size, scan each, print a table
 # of documents/s, MB/s, peak RSS, candidates and planted-pair recall and
-# precision, then the 1- vs 2-thread speed-up of the whole scan.
+# precision, then the speed-up of the whole scan by thread count.
 #
 #   scripts/scale.sh [SIZES]            # default 10000,100000 (e.g. 10000,100000,1000000)
 #   SCAN_ARGS="--radius 4" scripts/scale.sh 10000,100000
 #   WORK=/big/disk scripts/scale.sh     # where corpora go (default /tmp/wenshan-scale; kept, reused)
 #   THREADS_AT=10000                    # size for the thread table (default: the smallest)
+#   THREADS_DIR=../shared/real/docs     # or any folder for the thread table instead
+#   THREADS="1 2 4 8 16"                # thread counts (default: 1 and powers of 2 up to the cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${1:-10000,100000}
@@ -57,12 +59,21 @@ echo "Stages of the $last-document scan (time, RSS then, peak RSS so far):"
 grep -E '^(map|reduce):' "$WORK/stages-gen-$last-$(nproc).log" | sed 's/^/    /'
 
 at=${THREADS_AT:-$(tr ',' '\n' <<<"$SIZES" | sort -n | head -1)}
-dir=$(corpus "$at")
+dir=${THREADS_DIR:-$(corpus "$at")}
+cores=$(nproc)
+counts=${THREADS:-$(t=1; while [ "$t" -lt "$cores" ]; do printf '%s ' "$t"; t=$((t * 2)); done; echo "$cores")}
 echo
-echo "Whole scan of $at documents, 1 vs 2 threads (alternated, best of 2 each):"
-t1=999999; t2=999999
+echo "Whole scan of $dir by thread count ($cores cores; rounds alternate the counts, best of 2 each):"
+declare -A best
 for _ in 1 2; do
-    s=$(scan "$dir" 1 | awk '{print $1}'); t1=$(awk -v a="$t1" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
-    s=$(scan "$dir" 2 | awk '{print $1}'); t2=$(awk -v a="$t2" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+    for t in $counts; do
+        s=$(scan "$dir" "$t" | awk '{print $1}')
+        best[$t]=$(awk -v a="${best[$t]:-999999}" -v b="$s" 'BEGIN {print (b < a ? b : a)}')
+    done
 done
-awk -v a="$t1" -v b="$t2" 'BEGIN { printf "| threads | scan s | speed-up |\n|---|---|---|\n| 1 | %.1f | 1.00× |\n| 2 | %.1f | %.2f× |\n", a, b, a/b }'
+one=${best[$(awk '{print $1}' <<<"$counts")]}
+echo "| threads | scan s | speed-up | per thread |"
+echo "|---|---|---|---|"
+for t in $counts; do
+    awk -v t="$t" -v a="$one" -v b="${best[$t]}" 'BEGIN { printf "| %d | %.2f | %.2f× | %.0f %% |\n", t, b, a/b, 100*a/b/t }'
+done
