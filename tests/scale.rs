@@ -114,6 +114,16 @@ fn planted_pairs_are_found() {
         let line = out.lines().find(|l| l.trim_start().starts_with(r)).unwrap();
         assert!(line.ends_with("recall 1.0000"), "{out}");
     }
+    // The map segments its first 256 documents a thread after the dictionary
+    // has loaded, the others at once: one thread takes both paths here,
+    // three threads only the first. Same report.
+    let scan = |threads: &str| {
+        run(wenshan()
+            .args(["--threads", threads, "scan"])
+            .arg(&dir)
+            .args(["--format", "json"]))
+    };
+    assert!(scan("1") == scan("3"), "the report differs between 1 and 3 threads");
 }
 
 fn pairs_of(json: &[u8]) -> Value {
