@@ -482,7 +482,7 @@ fn map(
     // The dictionary and the IDF table load (~0.1 s each, one thread each)
     // while the walk runs and the first chunk is taken as far as it goes
     // without them: otherwise every other thread would wait on the load.
-    let (_, first) = rayon::join(
+    let (_, walked) = rayon::join(
         || rayon::join(Segmenter::global, || crate::fingerprint::idf("的")),
         || -> Result<_, WalkError> {
             let entries = walk(root, read::EXTENSIONS)?;
@@ -492,7 +492,8 @@ fn map(
             Ok((entries, first))
         },
     );
-    let (entries, first) = first?;
+    let (entries, first) = walked?;
+    let head = first.len();
     let mut first = Some(first);
     // Per document only its entry and what candidate generation needs are
     // kept: the texts are dropped here and rebuilt by the reduce for the few
@@ -504,7 +505,6 @@ fn map(
         links: Vec::new(),
         entries: Vec::new(),
     };
-    let head = first.as_ref().map_or(0, Vec::len);
     let chunks = std::iter::once(&entries[..head]).chain(entries[head..].chunks(MAP_CHUNK));
     let mut offset = 0;
     for chunk in chunks {
