@@ -15,6 +15,21 @@ use wenshan::read::ReadLimits;
 use wenshan::scan::{Progress, ScanOptions, DEFAULT_RADIUS};
 use wenshan::verify::Thresholds;
 
+// Standard output through `write!`, so a closed pipe (`wenshan scan … | head`)
+// is an error that ends the run quietly (see `main`), not a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).context("无法写出到标准输出")?
+    }};
+}
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).context("无法写出到标准输出")?
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "wenshan", version, about = "文山：公文重复发文与变相发文审查工具")]
 struct Cli {
@@ -463,7 +478,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             .with_context(|| format!("无法写入报告 {}", docs.display()))?;
                     }
                 }
-                None => print!("{text}"),
+                None => say!("{text}"),
             }
         }
         Command::Eval(EvalCommand::Redundancy {
@@ -472,14 +487,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sweep,
             matching,
         }) => {
-            print!(
+            say!(
                 "{}",
                 wenshan::eval::redundancy(&docs, &oracle, &matching.options(), sweep)?
             );
         }
         Command::Eval(EvalCommand::WhiteHeader { docs, labels, config }) => {
             let config = config_for(config.as_ref(), &docs)?;
-            print!("{}", wenshan::eval_white_header::evaluate(&docs, &labels, &config)?);
+            say!("{}", wenshan::eval_white_header::evaluate(&docs, &labels, &config)?);
         }
         Command::Archive(cmd) => archive(cmd)?,
         Command::Check(args) => return check(args),
@@ -494,7 +509,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, Some(d)) => wenshan::scan::scan(&d, &ScanOptions::default(), &Bar::new())?.to_json(),
                 (None, None) => anyhow::bail!("需要 --report 或 --docs"),
             };
-            print!("{}", wenshan::eval::planted(&json, &labels)?);
+            say!("{}", wenshan::eval::planted(&json, &labels)?);
         }
         Command::Fingerprint {
             path,
@@ -534,17 +549,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match output {
                 Some(path) => wenshan::output::write_atomic(&path, text.as_bytes())
                     .with_context(|| format!("无法写入 {}", path.display()))?,
-                None => print!("{text}"),
+                None => say!("{text}"),
             }
         }
-        Command::Rules => print!("{}", wenshan::rules::listing()),
+        Command::Rules => say!("{}", wenshan::rules::listing()),
         Command::Explain { code } => match wenshan::rules::rule(&code) {
-            Some(doc) => print!("{}", wenshan::rules::explain(doc)),
+            Some(doc) => say!("{}", wenshan::rules::explain(doc)),
             None => anyhow::bail!("没有规则 “{code}”；运行 `wenshan rules` 查看全部规则"),
         },
         Command::Eval(EvalCommand::Reuse { corpora, matching }) => {
             for corpus in corpora {
-                print!("{}", wenshan::eval::labelled(&corpus, &matching.options())?);
+                say!("{}", wenshan::eval::labelled(&corpus, &matching.options())?);
             }
         }
     }
@@ -558,8 +573,8 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let detector = (!args.no_white_header).then(|| wenshan::rules::Detector::new(&config));
     let report = wenshan::check::check_files(&archive, &args.drafts, &opts, detector.as_ref())?;
     match args.format {
-        CheckFormat::Json => print!("{}", report.to_json()),
-        CheckFormat::Terminal => print!("{}", report.to_terminal()),
+        CheckFormat::Json => say!("{}", report.to_json()),
+        CheckFormat::Terminal => say!("{}", report.to_terminal()),
     }
     Ok(if report.findings {
         ExitCode::from(1)
@@ -631,20 +646,20 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
                     wenshan::fingerprint::Fingerprint(s.simhash)
                 ))
             })?;
-            print!("{out}");
+            say!("{out}");
         }
         ArchiveCommand::Stats { at } => {
             let a = Archive::open(&at.dir())?;
             let s = a.stats()?;
-            println!("文件数：{}", s.documents);
-            println!("段落指纹：{}", s.passage_keys);
-            println!("磁盘占用：{} 字节", s.bytes);
-            println!("每份文件：{:.0} 字节（含正文）", s.per_doc(s.bytes));
-            println!(
+            sayln!("文件数：{}", s.documents);
+            sayln!("段落指纹：{}", s.passage_keys);
+            sayln!("磁盘占用：{} 字节", s.bytes);
+            sayln!("每份文件：{:.0} 字节（含正文）", s.per_doc(s.bytes));
+            sayln!(
                 "每份文件：{:.0} 字节（不含正文）",
                 s.per_doc(s.bytes.saturating_sub(s.text_bytes))
             );
-            println!(
+            sayln!(
                 "每份文件：{:.0} 字节（元数据、文档指纹与索引键；不含正文与段落指纹）",
                 s.per_doc(s.core_bytes())
             );
@@ -652,7 +667,7 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
         ArchiveCommand::Verify { at } => {
             let a = Archive::open(&at.dir())?;
             match a.verify() {
-                Ok(n) => println!("档案库完整：{n} 份文件，每份的元数据、指纹、索引键与正文齐全"),
+                Ok(n) => sayln!("档案库完整：{n} 份文件，每份的元数据、指纹、索引键与正文齐全"),
                 Err(e) => anyhow::bail!("档案库不一致：{e}"),
             }
         }
@@ -721,7 +736,7 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
             let g = wenshan::check::generate(&mut a, docs, raw.as_deref(), planted, seed)?;
             eprintln!("生成 {} 份文件，用时 {:.1} 秒", g.documents, g.seconds);
             for p in g.planted {
-                println!("{p}");
+                sayln!("{p}");
             }
         }
     }
@@ -731,9 +746,18 @@ fn archive(cmd: ArchiveCommand) -> Result<()> {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
+        // The reader went away (`| head`, a closed pager): like ripgrep, stop quietly.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wenshan：错误：{e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

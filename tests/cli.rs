@@ -295,3 +295,26 @@ fn structure_fields_match_the_labels() {
         );
     }
 }
+
+/// `wenshan scan … | head`: the reader closes the pipe early. The run stops
+/// quietly, as ripgrep does: no panic, no error message, exit 0.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    for format in ["terminal", "json"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wenshan"))
+            .args(["scan", DEMO, "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Both reports are larger than a pipe's buffer, so a write meets the closed end.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("错误"),
+            "{format}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+    }
+}
