@@ -318,3 +318,27 @@ fn a_closed_pipe_ends_the_run_quietly() {
         assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
     }
 }
+
+/// A reviewer adds up what the terminal report says: with one shared
+/// passage, the pair's shared total and the passage's length are one number
+/// (line breaks count in neither).
+#[test]
+fn a_single_passage_has_the_pair_s_shared_length() {
+    let out = wenshan().args(["scan", DEMO]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let number = |s: &str, before: &str, after: &str| -> usize {
+        let rest = &s[s.find(before).unwrap() + before.len()..];
+        rest[..rest.find(after).unwrap()].parse().unwrap()
+    };
+    let mut checked = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_start().starts_with("重复段落 1 处") {
+            let total = number(l, "共 ", " 字");
+            let passage = number(lines[i + 1], "行（", "字）");
+            assert_eq!(total, passage, "{l}\n{}", lines[i + 1]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} single-passage pairs in the demo report");
+}

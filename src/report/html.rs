@@ -760,7 +760,7 @@ fn passages(n: usize, ps: &[PassageEntry]) -> String {
             "<li id=\"{id}\"><a href=\"#{id}-a\">A 第{}行</a> ↔ <a href=\"#{id}-b\">B 第{}行</a> · {}字 · {}</li>",
             p.a_line,
             p.b_line,
-            p.a_end.saturating_sub(p.a_start),
+            p.chars(),
             passage_kind(p)
         );
     }

@@ -163,6 +163,14 @@ pub struct PassageEntry {
     pub diff: Vec<DiffSpan>,
 }
 
+impl PassageEntry {
+    /// Characters of the passage as reports count them: line breaks are not
+    /// characters, as in a pair's shared total and a document's length.
+    pub fn chars(&self) -> usize {
+        self.text.chars().filter(|&c| c != '\n').count()
+    }
+}
+
 /// One piece of a passage diff: text kept, or only in A, or only in B.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DiffSpan {

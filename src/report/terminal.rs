@@ -208,21 +208,24 @@ fn pair_details(out: &mut String, p: &PairEntry) {
         SHOWN_PASSAGES.min(p.passages.len())
     );
     for (i, s) in p.passages.iter().take(SHOWN_PASSAGES).enumerate() {
-        let chars = s.text.chars().count();
         let shown: String = s
             .text
             .chars()
             .take(SHOWN_CHARS)
             .map(|c| if c == '\n' { '⏎' } else { c })
             .collect();
-        let tail = if chars > SHOWN_CHARS { "…" } else { "" };
+        let tail = if s.text.chars().nth(SHOWN_CHARS).is_some() {
+            "…"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "        {}. 第{}行 ↔ 第{}行（{}字）{}{}",
             i + 1,
             s.a_line,
             s.b_line,
-            chars,
+            s.chars(),
             shown,
             tail
         );
