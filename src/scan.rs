@@ -430,6 +430,13 @@ struct Mapped {
     links: Vec<(usize, usize)>,
 }
 
+/// The map's output for a chunk of documents, in walk order: each one's
+/// report entry, and what the reduce needs of it when it could be read.
+type Analysed = Vec<(Entry, Option<(Info, PassageHashes)>)>;
+
+/// Where the map sends each document's report entry, in walk order.
+type EntrySink<'a> = &'a mut (dyn FnMut(Entry) -> std::io::Result<()> + Send);
+
 /// Documents analysed at a time: their entries go to the caller, their
 /// fingerprints to one arena, before the next chunk is read.
 const MAP_CHUNK: usize = 4096;
@@ -449,7 +456,7 @@ fn map(
     config: &Config,
     progress: &dyn Progress,
     json: bool,
-    put: &mut dyn FnMut(Entry) -> std::io::Result<()>,
+    put: EntrySink,
 ) -> Result<Mapped, ScanError> {
     let started = std::time::Instant::now();
     let detector = opts.white_header.then(|| Detector::new(config));
@@ -506,33 +513,40 @@ fn map(
         entries: Vec::new(),
     };
     let chunks = std::iter::once(&entries[..head]).chain(entries[head..].chunks(MAP_CHUNK));
+    // A chunk's results are stored (entries to `put`, hashes to the arena:
+    // serial, a few µs a document) while the next chunk is analysed, so the
+    // other threads never wait on it.
+    let mut analysed: Option<(usize, Analysed)> = None;
     let mut offset = 0;
     for chunk in chunks {
-        // Split down to single documents: a thread that is done steals from
-        // the other to the end of the chunk (rayon otherwise leaves runs of
-        // documents that only their own thread works through).
-        let done: Vec<(Entry, Option<(Info, PassageHashes)>)> = match first.take() {
-            Some(pending) => chunk
-                .par_iter()
-                .zip(pending)
-                .with_max_len(1)
-                .map(|(e, u)| finish(e, u))
-                .collect(),
-            None => chunk
-                .par_iter()
-                .with_max_len(1)
-                .map(|e| finish(e, unsegmented(e)))
-                .collect(),
-        };
-        for (j, (entry, kept)) in done.into_iter().enumerate() {
-            if let Some((info, hashes)) = kept {
-                mapped.ok.push(offset + j);
-                mapped.infos.push(info);
-                mapped.hashes.push(&hashes);
-            }
-            put(entry)?;
-        }
+        let previous = analysed.take();
+        let (stored, done) = rayon::join(
+            || previous.map_or(Ok(()), |(at, done)| mapped.store(at, done, put)),
+            // Split down to single documents: a thread that is done steals
+            // from the other to the end of the chunk (rayon otherwise leaves
+            // runs of documents that only their own thread works through).
+            || -> Analysed {
+                match first.take() {
+                    Some(pending) => chunk
+                        .par_iter()
+                        .zip(pending)
+                        .with_max_len(1)
+                        .map(|(e, u)| finish(e, u))
+                        .collect(),
+                    None => chunk
+                        .par_iter()
+                        .with_max_len(1)
+                        .map(|e| finish(e, unsegmented(e)))
+                        .collect(),
+                }
+            },
+        );
+        stored?;
+        analysed = Some((offset, done));
         offset += chunk.len();
+    }
+    if let Some((at, done)) = analysed {
+        mapped.store(at, done, put)?;
     }
     mapped.entries = entries;
     progress.finish();
@@ -573,6 +587,19 @@ fn keep(path: &str, a: Analyzed, passages: bool) -> (DocumentEntry, Info, Passag
 type PairSink<'a> = &'a mut dyn FnMut(Vec<reuse::Found>, &[reuse::Meta]) -> std::io::Result<()>;
 
 impl Mapped {
+    /// Keeps a chunk's results, the chunk starting at `offset` in the walk.
+    fn store(&mut self, offset: usize, done: Analysed, put: EntrySink) -> std::io::Result<()> {
+        for (j, (entry, kept)) in done.into_iter().enumerate() {
+            if let Some((info, hashes)) = kept {
+                self.ok.push(offset + j);
+                self.infos.push(info);
+                self.hashes.push(&hashes);
+            }
+            put(entry)?;
+        }
+        Ok(())
+    }
+
     fn metas(&self) -> Vec<reuse::Meta<'_>> {
         self.ok
             .iter()
