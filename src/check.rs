@@ -78,7 +78,7 @@ pub fn add(
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
     let known = archive.content_hashes()?;
-    progress.start(files.len());
+    progress.stage(crate::progress::stages::ARCHIVE, Some(files.len()));
     let mut summary = AddSummary::default();
     let batch_max = batch_size();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_max * 4);

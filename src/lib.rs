@@ -26,6 +26,7 @@ pub mod normalize;
 pub mod output;
 pub mod parse;
 pub mod passage;
+pub mod progress;
 pub mod read;
 pub mod reissue;
 pub mod report;

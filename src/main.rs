@@ -390,28 +390,44 @@ enum EvalCommand {
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.
+/// The progress line on stderr, drawn only when stderr is a terminal: one
+/// line that every stage of the run takes over in turn.
 struct Bar(ProgressBar);
 
 impl Bar {
     fn new() -> Bar {
-        let target = if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} 读取与分析 [{bar:30}] {pos}/{len} 份 {per_sec} 剩余 {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
+        if !std::io::stderr().is_terminal() {
+            return Bar(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(Bar::style(None));
+        bar.set_message("准备中");
+        // Stages without steps (finding candidates) still show they are alive.
+        bar.enable_steady_tick(std::time::Duration::from_millis(150));
         Bar(bar)
+    }
+
+    fn style(steps: Option<usize>) -> ProgressStyle {
+        let template = match steps {
+            Some(_) => "{spinner} {msg} [{bar:30}] {pos}/{len}（每秒 {rate}，剩余 {eta}）",
+            None => "{spinner} {msg}（已用 {elapsed}）",
+        };
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", s.per_sec());
+            })
+            .progress_chars("=> ")
     }
 }
 
 impl Progress for Bar {
-    fn start(&self, total: usize) {
-        self.0.set_length(total as u64);
+    fn stage(&self, name: &str, steps: Option<usize>) {
+        // Every setter but the style redraws: the last one draws the new stage.
+        self.0.set_style(Bar::style(steps));
+        self.0.set_message(name.to_string());
+        self.0.set_length(steps.unwrap_or(0) as u64);
+        self.0.reset();
     }
     fn advance(&self) {
         self.0.inc(1);
@@ -447,7 +463,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     },
                     None => std::env::temp_dir(),
                 };
-                let scanned = wenshan::scan::scan_json(&args.path, &opts, &config, &Bar::new(), &spill)?;
+                let bar = Bar::new();
+                let scanned = wenshan::scan::scan_json(&args.path, &opts, &config, &bar, &spill)?;
                 match &args.output {
                     Some(path) => wenshan::output::write_atomic_with(path, |w| scanned.write_json(w))
                         .with_context(|| format!("无法写入报告 {}", path.display()))?,

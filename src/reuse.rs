@@ -12,6 +12,7 @@ use crate::document::Date;
 use crate::index::HammingIndex;
 use crate::normalize::{comparison_key, Line, Normalized};
 use crate::passage::{self, align, Alignment, HashArena, Keyed, PassageArena, PassageHashes};
+use crate::progress::{stages, Progress, Silent};
 use crate::report::{round4, Change, DiffSpan, PassageEntry, Ratios, SectionRatio};
 use crate::verify::{classify, Overlap, Relation, Shingles, Thresholds};
 use rayon::prelude::*;
@@ -326,10 +327,10 @@ pub fn find(docs: &[Doc], opts: &ReuseOptions) -> Reuse {
         })
     };
     let mut pairs = Vec::new();
-    let reduced = find_streaming(&metas, hashes, &load, opts, &mut |block| pairs.extend(block));
+    let reduced = find_streaming(&metas, hashes, &load, opts, &Silent, &mut |block| pairs.extend(block));
     let mut ratios: Vec<Option<Ratios>> = vec![None; docs.len()];
     if opts.passages {
-        reduced.ratios(&metas, &load, &mut |i, r| ratios[i] = r);
+        reduced.ratios(&metas, &load, &Silent, &mut |i, r| ratios[i] = r);
         for (r, d) in ratios.iter_mut().zip(docs) {
             r.get_or_insert_with(|| doc_ratios(d.text, &[], |_| String::new()));
         }
@@ -368,6 +369,7 @@ pub fn find_streaming(
     hashes: PassageArena,
     load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
     opts: &ReuseOptions,
+    progress: &dyn Progress,
     pairs: &mut dyn FnMut(Vec<Found>),
 ) -> Reduced {
     let mut clock = Stages::new();
@@ -386,13 +388,15 @@ pub fn find_streaming(
         Frequent::default()
     };
     clock.lap("frequent passages");
+    progress.stage(stages::CANDIDATES, None);
     let list = candidates(docs, windows, winnowed, opts);
     clock.lap(&format!("candidates ({})", list.len()));
     let mut reduced = Reduced {
         candidates: list.len(),
         ..Reduced::default()
     };
-    verify_blocks(docs, &list, load, &frequent, opts, &mut |block| {
+    progress.stage(stages::VERIFY, Some(list.len()));
+    verify_blocks(docs, &list, load, &frequent, opts, progress, &mut |block| {
         let mut found = Vec::new();
         for e in block {
             reduced.boilerplate_only += usize::from(e.boilerplate_only);
@@ -432,6 +436,7 @@ impl Reduced {
         &self,
         docs: &[Meta],
         load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
+        progress: &dyn Progress,
         emit: &mut dyn FnMut(usize, Option<Ratios>),
     ) {
         let mut clock = Stages::new();
@@ -450,6 +455,7 @@ impl Reduced {
                 forwarding: self.covers[c].forwarding,
             }
         };
+        progress.stage(stages::RATIOS, Some(charged.len()));
         for block in charged.chunks(BLOCK_DOCS) {
             let done: Vec<(usize, Option<Ratios>)> = block
                 .par_iter()
@@ -457,6 +463,7 @@ impl Reduced {
                     let i = self.covers[covers[0] as usize].doc as usize;
                     let sources: Vec<Source> = covers.iter().map(|&c| source(c)).collect();
                     let r = load(i).map(|l| doc_ratios(&l.text, &sources, |o| docs[o].name.to_string()));
+                    progress.advance();
                     (i, r)
                 })
                 .collect();
@@ -704,6 +711,7 @@ fn verify_blocks(
     load: &(dyn Fn(usize) -> Option<Loaded> + Sync),
     frequent: &Frequent,
     opts: &ReuseOptions,
+    progress: &dyn Progress,
     on_block: &mut dyn FnMut(Vec<Evaluated>),
 ) {
     let blocks = blocks(list, BLOCK_DOCS);
@@ -722,6 +730,7 @@ fn verify_blocks(
         let evaluated: Vec<Evaluated> = block
             .par_iter()
             .filter_map(|&((a, b), hamming)| {
+                progress.advance();
                 let (pa, pb) = (at(a)?, at(b)?);
                 evaluate(docs, (a, b), hamming, (pa, pb), opts)
             })
@@ -741,7 +750,7 @@ fn verified(
     opts: &ReuseOptions,
 ) -> Vec<Found> {
     let mut found = Vec::new();
-    verify_blocks(docs, list, load, frequent, opts, &mut |block| {
+    verify_blocks(docs, list, load, frequent, opts, &Silent, &mut |block| {
         found.extend(block.into_iter().filter_map(|e| e.found));
     });
     found

@@ -13,6 +13,7 @@ use crate::fingerprint::{Fingerprint, Method};
 use crate::normalize::normalize;
 use crate::parse::parse;
 use crate::passage::{Keyed, PassageArena, PassageHashes};
+use crate::progress::stages;
 use crate::read;
 use crate::report::{self, round4, DisguisedIssuance, DocumentEntry, FamilyEntry, PairEntry, Report};
 use crate::reuse::{self, LineMap, Reduced, ReuseOptions};
@@ -62,16 +63,7 @@ impl Default for ScanOptions {
 /// near-duplicates levels off while candidates stay few.
 pub const DEFAULT_RADIUS: u32 = 10;
 
-/// Progress of a long run; the CLI draws a bar, the library stays silent.
-pub trait Progress: Sync {
-    fn start(&self, _total: usize) {}
-    fn advance(&self) {}
-    fn finish(&self) {}
-}
-
-/// No progress output.
-pub struct Silent;
-impl Progress for Silent {}
+pub use crate::progress::{Progress, Silent};
 
 /// One document analysed on its own: everything later stages need.
 #[derive(Debug, Clone)]
@@ -228,7 +220,7 @@ pub fn scan_with_stats(
         Ok(())
     })?;
     let mut pairs: Vec<PairEntry> = Vec::new();
-    let reduced = mapped.reduce(opts, &mut |found, metas| {
+    let reduced = mapped.reduce(opts, progress, &mut |found, metas| {
         pairs.extend(found.into_iter().map(|v| {
             let (a, b) = (metas[v.a].name, metas[v.b].name);
             pair_entry(v, a, b)
@@ -238,12 +230,13 @@ pub fn scan_with_stats(
     if opts.passages {
         let metas = mapped.metas();
         let load = mapped.loader(opts);
-        reduced.ratios(&metas, &load, &mut |k, r| {
+        reduced.ratios(&metas, &load, progress, &mut |k, r| {
             if let Some(r) = r {
                 documents[mapped.ok[k]].ratios = Some(r);
             }
         });
     }
+    progress.finish();
     let stats = ScanStats {
         candidates: reduced.candidates,
         boilerplate_only: reduced.boilerplate_only,
@@ -265,13 +258,13 @@ pub fn scan_with_stats(
 /// in unnamed temporary files in `spill_dir` (the operating system removes
 /// them when they are closed, whatever ends the run); memory holds the
 /// fingerprints, the candidates, and what the ratios need.
-pub fn scan_json(
+pub fn scan_json<'p>(
     root: &Path,
     opts: &ScanOptions,
     config: &Config,
-    progress: &dyn Progress,
+    progress: &'p dyn Progress,
     spill_dir: &Path,
-) -> Result<JsonScan, ScanError> {
+) -> Result<JsonScan<'p>, ScanError> {
     let mut documents = Spill::new(spill_dir)?;
     let mut mapped = map(root, opts, config, progress, true, &mut |entry| match entry {
         Entry::Json(parts) => documents.record(&parts),
@@ -279,7 +272,7 @@ pub fn scan_json(
     })?;
     let mut pairs = Spill::new(spill_dir)?;
     let mut pair_count = 0usize;
-    let reduced = mapped.reduce(opts, &mut |found, metas| {
+    let reduced = mapped.reduce(opts, progress, &mut |found, metas| {
         let rendered: Vec<Vec<u8>> = found
             .into_par_iter()
             .map(|v| {
@@ -302,11 +295,12 @@ pub fn scan_json(
         documents,
         pairs,
         pair_count,
+        progress,
     })
 }
 
 /// A scan whose JSON report is ready to be written ([`scan_json`]).
-pub struct JsonScan {
+pub struct JsonScan<'p> {
     root: String,
     opts: ScanOptions,
     mapped: Mapped,
@@ -314,9 +308,11 @@ pub struct JsonScan {
     documents: Spill,
     pairs: Spill,
     pair_count: usize,
+    /// The ratios are computed, and the report written, by `write_json`.
+    progress: &'p dyn Progress,
 }
 
-impl JsonScan {
+impl JsonScan<'_> {
     pub fn stats(&self) -> ScanStats {
         ScanStats {
             candidates: self.reduced.candidates,
@@ -336,6 +332,7 @@ impl JsonScan {
             documents,
             pairs,
             pair_count,
+            progress,
         } = self;
         let mut w = report::JsonWriter::start(out, &root)?;
         let mut records = Records {
@@ -346,7 +343,7 @@ impl JsonScan {
             let metas = mapped.metas();
             let load = mapped.loader(&opts);
             let mut failed: Option<std::io::Error> = None;
-            reduced.ratios(&metas, &load, &mut |k, r| {
+            reduced.ratios(&metas, &load, progress, &mut |k, r| {
                 let result = (|| {
                     records.copy_until(mapped.ok[k], &mut w)?;
                     let [a, b, c] = records.next()?;
@@ -363,6 +360,7 @@ impl JsonScan {
                 return Err(e);
             }
         }
+        progress.stage(stages::WRITE, None);
         records.copy_until(mapped.entries.len(), &mut w)?;
         drop(records);
         w.next("pairs")?;
@@ -373,7 +371,9 @@ impl JsonScan {
         for f in mapped.families() {
             w.entry(&[&report::family_json(&f)])?;
         }
-        w.finish()
+        w.finish()?;
+        progress.finish();
+        Ok(())
     }
 }
 
@@ -493,7 +493,7 @@ fn map(
         || rayon::join(Segmenter::global, || crate::fingerprint::idf("的")),
         || -> Result<_, WalkError> {
             let entries = walk(root, read::EXTENSIONS)?;
-            progress.start(entries.len());
+            progress.stage(stages::READ, Some(entries.len()));
             let head = &entries[..entries.len().min(head_len())];
             let first: Vec<Result<Unsegmented, String>> = head.par_iter().with_max_len(1).map(unsegmented).collect();
             Ok((entries, first))
@@ -549,7 +549,6 @@ fn map(
         mapped.store(at, done, put)?;
     }
     mapped.entries = entries;
-    progress.finish();
     if std::env::var_os("WENSHAN_TIMINGS").is_some() {
         let h = &mapped.hashes;
         eprintln!(
@@ -622,13 +621,13 @@ impl Mapped {
     /// Candidates, verification and alignment: reported pairs go to `pairs`
     /// a block at a time, in order, with the documents they point into; the
     /// passage arena is dropped as it is indexed.
-    fn reduce(&mut self, opts: &ScanOptions, pairs: PairSink) -> Result<Reduced, ScanError> {
+    fn reduce(&mut self, opts: &ScanOptions, progress: &dyn Progress, pairs: PairSink) -> Result<Reduced, ScanError> {
         let hashes = std::mem::take(&mut self.hashes);
         let metas = self.metas();
         let load = self.loader(opts);
         let mut links = Vec::new();
         let mut failed: Option<std::io::Error> = None;
-        let reduced = reuse::find_streaming(&metas, hashes, &load, &reuse_options(opts), &mut |found| {
+        let reduced = reuse::find_streaming(&metas, hashes, &load, &reuse_options(opts), progress, &mut |found| {
             links.extend(found.iter().map(|v| (self.ok[v.a], self.ok[v.b])));
             if failed.is_none() {
                 if let Err(e) = pairs(found, &metas) {
@@ -801,6 +800,46 @@ mod tests {
         // The temporary files were never named, so nothing is left.
         assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
         std::fs::remove_dir_all(&spill).unwrap();
+    }
+
+    /// What a progress line would show: each stage with its step count, and
+    /// the steps taken in it.
+    #[derive(Default)]
+    struct Recorded(std::sync::Mutex<(Vec<(String, Option<usize>, usize)>, bool)>);
+
+    impl Progress for Recorded {
+        fn stage(&self, name: &str, steps: Option<usize>) {
+            self.0.lock().unwrap().0.push((name.to_string(), steps, 0));
+        }
+        fn advance(&self) {
+            self.0.lock().unwrap().0.last_mut().expect("a step inside a stage").2 += 1;
+        }
+        fn finish(&self) {
+            self.0.lock().unwrap().1 = true;
+        }
+    }
+
+    #[test]
+    fn every_stage_of_a_scan_is_announced_and_counted_to_its_end() {
+        let demo = Path::new("corpora/demo");
+        let recorded = Recorded::default();
+        let scanned = scan_json(
+            demo,
+            &ScanOptions::default(),
+            &Config::default(),
+            &recorded,
+            &std::env::temp_dir(),
+        );
+        scanned.unwrap().write_json(&mut Vec::new()).unwrap();
+        let (stages, finished) = recorded.0.into_inner().unwrap();
+        let names: Vec<&str> = stages.iter().map(|s| s.0.as_str()).collect();
+        use crate::progress::stages::*;
+        assert_eq!(names, [READ, CANDIDATES, VERIFY, RATIOS, WRITE]);
+        for (name, steps, taken) in &stages {
+            assert_eq!(steps.unwrap_or(0), *taken, "{name}");
+        }
+        assert_eq!(stages[0].1, Some(75), "the demo corpus has 75 files");
+        assert!(stages[2].2 > 0 && finished);
     }
 
     #[test]
