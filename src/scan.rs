@@ -805,7 +805,11 @@ mod tests {
     /// What a progress line would show: each stage with its step count, and
     /// the steps taken in it.
     #[derive(Default)]
-    struct Recorded(std::sync::Mutex<(Vec<(String, Option<usize>, usize)>, bool)>);
+    struct Recorded(std::sync::Mutex<Seen>);
+
+    /// Stages as (name, steps announced, steps taken), and whether the run finished.
+    #[derive(Default)]
+    struct Seen(Vec<(String, Option<usize>, usize)>, bool);
 
     impl Progress for Recorded {
         fn stage(&self, name: &str, steps: Option<usize>) {
@@ -831,7 +835,7 @@ mod tests {
             &std::env::temp_dir(),
         );
         scanned.unwrap().write_json(&mut Vec::new()).unwrap();
-        let (stages, finished) = recorded.0.into_inner().unwrap();
+        let Seen(stages, finished) = recorded.0.into_inner().unwrap();
         let names: Vec<&str> = stages.iter().map(|s| s.0.as_str()).collect();
         use crate::progress::stages::*;
         assert_eq!(names, [READ, CANDIDATES, VERIFY, RATIOS, WRITE]);
