@@ -395,7 +395,6 @@ pub fn find_streaming(
         candidates: list.len(),
         ..Reduced::default()
     };
-    progress.stage(stages::VERIFY, Some(list.len()));
     verify_blocks(docs, &list, load, &frequent, opts, progress, &mut |block| {
         let mut found = Vec::new();
         for e in block {
@@ -718,13 +717,28 @@ fn verify_blocks(
     if std::env::var_os("WENSHAN_TIMINGS").is_some() {
         eprintln!("reduce: {} blocks of at most {BLOCK_DOCS} documents", blocks.len());
     }
-    for block in blocks {
-        let mut ids: Vec<usize> = block.iter().flat_map(|&((a, b), _)| [a, b]).collect();
-        ids.sort_unstable();
-        ids.dedup();
+    // Each block's documents, sorted. Steps: every document prepared (most of
+    // the time goes there) and every pair evaluated.
+    let members: Vec<Vec<usize>> = blocks
+        .iter()
+        .map(|block| {
+            let mut ids: Vec<usize> = block.iter().flat_map(|&((a, b), _)| [a, b]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect();
+    progress.stage(
+        stages::VERIFY,
+        Some(list.len() + members.iter().map(Vec::len).sum::<usize>()),
+    );
+    for (block, ids) in blocks.into_iter().zip(members) {
         let prepared: Vec<Option<Prepared>> = ids
             .par_iter()
-            .map(|&i| Some(Prepared::of(load(i)?, frequent, opts)))
+            .map(|&i| {
+                progress.advance();
+                Some(Prepared::of(load(i)?, frequent, opts))
+            })
             .collect();
         let at = |i: usize| ids.binary_search(&i).ok().and_then(|k| prepared[k].as_ref());
         let evaluated: Vec<Evaluated> = block
