@@ -149,6 +149,16 @@ impl Config {
                 wh.review, wh.likely
             ));
         }
+        for (key, list) in [("select", &wh.select), ("ignore", &wh.ignore)] {
+            if let Some(p) = list
+                .iter()
+                .find(|p| p.is_empty() || !crate::rules::all().iter().any(|r| r.doc.code.starts_with(p.as_str())))
+            {
+                return bad(format!(
+                    "{key} 中的 “{p}” 不是规则代码或代码前缀（如 WH005、WH00、WH1）"
+                ));
+            }
+        }
         for k in wh.weights.keys() {
             let known = crate::rules::rule(k).is_some() || crate::rules::lexicon::Family::from_key(k).is_some();
             if !known {
@@ -204,6 +214,15 @@ mod tests {
         assert!(c.white_header.enabled("WH001"));
         assert!(!c.white_header.enabled("WH005"));
         assert!(!c.white_header.enabled("WH010"));
+    }
+
+    #[test]
+    fn select_and_ignore_name_rules_that_exist() {
+        for list in ["select = [\"wh001\"]", "ignore = [\"WH999\"]", "select = [\"\"]"] {
+            let text = format!("[white-header]\n{list}\n");
+            let err = Config::parse(&text, Path::new("wenshan.toml")).unwrap_err();
+            assert!(err.to_string().contains("不是规则代码"), "{list}: {err}");
+        }
     }
 
     #[test]

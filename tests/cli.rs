@@ -342,3 +342,23 @@ fn a_single_passage_has_the_pair_s_shared_length() {
     }
     assert!(checked >= 3, "only {checked} single-passage pairs in the demo report");
 }
+
+/// Rules turned off in wenshan.toml neither report nor flag: a document the
+/// default rules find 高度疑似 is not flagged, with no evidence, once every
+/// rule is ignored.
+#[test]
+fn ignored_rules_leave_no_verdict_without_evidence() {
+    let dir = tempdir("ignored-rules");
+    fs::copy("corpora/white_header/docs/a002.txt", dir.join("a002.txt")).unwrap();
+    let verdict = |report: &Value| {
+        let d = &report["documents"][0]["disguised_issuance"];
+        (
+            d["verdict"].as_str().unwrap().to_string(),
+            d["findings"].as_array().unwrap().len(),
+        )
+    };
+    let (v, n) = verdict(&scan_json(&dir, &[]));
+    assert!(v == "likely" && n > 0, "{v} with {n} findings by default");
+    fs::write(dir.join("wenshan.toml"), "[white-header]\nignore = [\"WH\"]\n").unwrap();
+    assert_eq!(verdict(&scan_json(&dir, &[])), ("unlikely".to_string(), 0));
+}

@@ -256,6 +256,15 @@ impl Detector {
             }
         }
         let score = self.score(a, &fired);
+        // A verdict is only as good as the evidence shown for it: when the
+        // rules that would show it are turned off (select/ignore), the signals
+        // they would cite do not flag the document either.
+        let shown = fired.iter().any(|(d, _)| !d.code.starts_with("WH1"));
+        let score = if shown {
+            score
+        } else {
+            score.min(self.settings.review.saturating_sub(1))
+        };
         let verdict = if score >= self.settings.likely {
             Verdict::Likely
         } else if score >= self.settings.review {
