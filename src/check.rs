@@ -619,8 +619,9 @@ impl CheckReport {
                         pct(m.pair.containment_a_in_b),
                         pct(m.pair.containment_b_in_a)
                     );
+                    // The pair is (draft, archived): a change reads archived → draft.
                     for c in &m.pair.changes {
-                        let _ = writeln!(t, "     改动：{} → {}", c.from, c.to);
+                        let _ = writeln!(t, "     改动（档案 → 本稿）：{} → {}", c.to, c.from);
                     }
                     for p in m.pair.passages.iter().take(3) {
                         let text: String = p

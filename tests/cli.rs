@@ -362,3 +362,28 @@ fn ignored_rules_leave_no_verdict_without_evidence() {
     fs::write(dir.join("wenshan.toml"), "[white-header]\nignore = [\"WH\"]\n").unwrap();
     assert_eq!(verdict(&scan_json(&dir, &[])), ("unlikely".to_string(), 0));
 }
+
+/// Pairs read old → new in the terminal report, whatever order the file
+/// names give: here the later notice sorts first.
+#[test]
+fn changes_read_from_the_earlier_document_to_the_later() {
+    let dir = tempdir("old-to-new");
+    let src = Path::new(DEMO).join("a/01-防汛");
+    fs::copy(
+        src.join("2024-青禾县政府办-关于做好2024年防汛工作的通知.txt"),
+        dir.join("a.txt"),
+    )
+    .unwrap();
+    fs::copy(
+        src.join("2023-青禾县政府办-关于做好2023年防汛工作的通知.txt"),
+        dir.join("b.txt"),
+    )
+    .unwrap();
+    let out = wenshan().arg("scan").arg(&dir).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[1]↔[2]") && text.contains("〔2023〕11号→〔2024〕7号"),
+        "{text}"
+    );
+    assert!(!text.contains("〔2024〕7号→〔2023〕11号"), "{text}");
+}

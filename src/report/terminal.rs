@@ -42,22 +42,26 @@ impl Report {
             }
             let idx = |p: &str| fam.members.iter().position(|m| m == p).map_or(0, |i| i + 1);
             for p in self.pairs.iter().filter(|p| fam.members.contains(&p.a)) {
+                // The earlier document first (members are in date order), so
+                // that changes read old → new whatever the file names.
+                let flipped = idx(&p.a) > idx(&p.b);
+                let (first, second) = if flipped { (&p.b, &p.a) } else { (&p.a, &p.b) };
+                let (first_in, second_in) = if flipped {
+                    (p.containment_b_in_a, p.containment_a_in_b)
+                } else {
+                    (p.containment_a_in_b, p.containment_b_in_a)
+                };
+                let (i, j) = (idx(first), idx(second));
                 let _ = writeln!(
                     out,
-                    "    [{}]↔[{}] {}：相似度 {:.1}%，[{}]在[{}]中 {:.1}%，[{}]在[{}]中 {:.1}%（指纹距离 {}）",
-                    idx(&p.a),
-                    idx(&p.b),
+                    "    [{i}]↔[{j}] {}：相似度 {:.1}%，[{i}]在[{j}]中 {:.1}%，[{j}]在[{i}]中 {:.1}%（指纹距离 {}）",
                     p.relation.name_zh(),
                     p.similarity * 100.0,
-                    idx(&p.a),
-                    idx(&p.b),
-                    p.containment_a_in_b * 100.0,
-                    idx(&p.b),
-                    idx(&p.a),
-                    p.containment_b_in_a * 100.0,
+                    first_in * 100.0,
+                    second_in * 100.0,
                     p.hamming
                 );
-                pair_details(&mut out, p);
+                pair_details(&mut out, p, flipped);
             }
         }
         self.disguised_section(&mut out);
@@ -181,14 +185,18 @@ fn diagnostic(out: &mut String, path: &str, f: &FindingEntry) {
 const SHOWN_PASSAGES: usize = 3;
 const SHOWN_CHARS: usize = 60;
 
-/// Under a pair line: what a reissue changed, then its longest shared passages.
-fn pair_details(out: &mut String, p: &PairEntry) {
+/// Under a pair line: what a reissue changed, then its longest shared
+/// passages; `flipped` when the pair is shown B first (B is the earlier).
+fn pair_details(out: &mut String, p: &PairEntry, flipped: bool) {
     if !p.changes.is_empty() {
         let list: Vec<String> = p
             .changes
             .iter()
             .take(12)
-            .map(|c| format!("{}→{}", c.from, c.to))
+            .map(|c| match flipped {
+                false => format!("{}→{}", c.from, c.to),
+                true => format!("{}→{}", c.to, c.from),
+            })
             .collect();
         let more = if p.changes.len() > 12 {
             format!(" 等 {} 处", p.changes.len())
@@ -219,12 +227,17 @@ fn pair_details(out: &mut String, p: &PairEntry) {
         } else {
             ""
         };
+        let (first, second) = if flipped {
+            (s.b_line, s.a_line)
+        } else {
+            (s.a_line, s.b_line)
+        };
         let _ = writeln!(
             out,
             "        {}. 第{}行 ↔ 第{}行（{}字）{}{}",
             i + 1,
-            s.a_line,
-            s.b_line,
+            first,
+            second,
             s.chars(),
             shown,
             tail
