@@ -216,6 +216,15 @@ pub struct CheckReport {
     pub drafts: Vec<DraftCheck>,
     /// True when any draft has findings.
     pub findings: bool,
+    /// Drafts that could not be read, with why: the others are still checked.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A draft that could not be checked.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Unreadable {
+    pub path: String,
+    pub error: String,
 }
 
 /// Check one draft's text against the archive. `key` is the draft's own
@@ -516,24 +525,35 @@ fn verdict(matches: &[Match], disguised: Option<&DisguisedIssuance>) -> (String,
     }
 }
 
-/// Check every draft; a draft that cannot be read is an error of the run.
 /// Drafts named on the command line, with folders expanded to the files
-/// `scan` would read in them (sorted, hidden files skipped).
-fn expand(drafts: &[PathBuf]) -> Result<Vec<PathBuf>, anyhow::Error> {
+/// `scan` would read in them (sorted, hidden files skipped); what cannot be
+/// walked goes to `unreadable`.
+fn expand(drafts: &[PathBuf], unreadable: &mut Vec<Unreadable>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in drafts {
         if !p.is_dir() {
             out.push(p.clone());
             continue;
         }
-        for e in crate::walk::walk(p, read::EXTENSIONS)? {
-            if let Some(why) = e.error {
-                anyhow::bail!("无法读取草稿 {}：{why}", e.path.display());
+        match crate::walk::walk(p, read::EXTENSIONS) {
+            Ok(entries) => {
+                for e in entries {
+                    match e.error {
+                        Some(why) => unreadable.push(Unreadable {
+                            path: e.path.to_string_lossy().into_owned(),
+                            error: why,
+                        }),
+                        None => out.push(e.path),
+                    }
+                }
             }
-            out.push(e.path);
+            Err(err) => unreadable.push(Unreadable {
+                path: p.to_string_lossy().into_owned(),
+                error: err.to_string(),
+            }),
         }
     }
-    Ok(out)
+    out
 }
 
 pub fn check_files(
@@ -542,10 +562,32 @@ pub fn check_files(
     opts: &ScanOptions,
     detector: Option<&Detector>,
 ) -> Result<CheckReport, anyhow::Error> {
+    // A draft that cannot be read is listed and the others are checked: one
+    // bad file must not hide the findings of the rest of a batch.
     let mut out = Vec::new();
-    for p in &expand(drafts)? {
-        let raw =
-            read::read_file_with(p, &opts.limits).map_err(|e| anyhow::anyhow!("无法读取草稿 {}：{e}", p.display()))?;
+    let mut unreadable = Vec::new();
+    let files = expand(drafts, &mut unreadable);
+    if files.is_empty() && unreadable.is_empty() {
+        anyhow::bail!(
+            "未找到可检查的草稿（支持 {}）",
+            read::EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    for p in &files {
+        let raw = match read::read_file_with(p, &opts.limits) {
+            Ok(raw) => raw,
+            Err(e) => {
+                unreadable.push(Unreadable {
+                    path: p.to_string_lossy().into_owned(),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
         let key = archive.key_of(p);
         out.push(check_text(
             archive,
@@ -563,6 +605,7 @@ pub fn check_files(
         archived_documents: archive.count()?,
         findings: out.iter().any(|d| d.findings),
         drafts: out,
+        unreadable,
     })
 }
 
@@ -663,6 +706,12 @@ impl CheckReport {
                 }
             }
             let _ = writeln!(t, "  {}", d.verdict);
+        }
+        if !self.unreadable.is_empty() {
+            let _ = writeln!(t, "\n无法检查的草稿（未读取，请处理后重新检查）：");
+            for u in &self.unreadable {
+                let _ = writeln!(t, "  {}：{}", u.path, u.error);
+            }
         }
         t
     }

@@ -593,7 +593,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         CheckFormat::Json => say!("{}", report.to_json()),
         CheckFormat::Terminal => say!("{}", report.to_terminal()),
     }
-    Ok(if report.findings {
+    // A draft that could not be checked is an error of the run, even when
+    // the others were checked and reported.
+    Ok(if !report.unreadable.is_empty() {
+        ExitCode::from(2)
+    } else if report.findings {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -383,3 +383,50 @@ fn a_second_writer_says_it_waits_and_finishes_after_the_first() {
     assert!(err.contains("新增 3 份"), "{err}");
     fs::remove_dir_all(&t).unwrap();
 }
+
+/// One unreadable draft does not hide the others: they are checked and
+/// reported, the bad one is listed with why, and the exit code says the run
+/// was not complete (2). A folder with no draft to read is an error too.
+#[test]
+fn an_unreadable_draft_is_listed_and_the_batch_goes_on() {
+    let t = temp("bad-draft");
+    let arch = t.join("arch");
+    let arch_s = arch.to_str().unwrap();
+    wenshan()
+        .args(["archive", "add"])
+        .arg(Path::new(DEMO).join("a/01-防汛"))
+        .args(["--archive", arch_s])
+        .assert()
+        .success();
+    let drafts = t.join("drafts");
+    fs::create_dir_all(&drafts).unwrap();
+    fs::copy(
+        Path::new(DEMO).join("a/01-防汛/2024-青禾县政府办-关于做好2024年防汛工作的通知.txt"),
+        drafts.join("copy.txt"),
+    )
+    .unwrap();
+    fs::write(drafts.join("empty.txt"), "").unwrap();
+    let out = wenshan()
+        .arg("check")
+        .arg(&drafts)
+        .args(["--format", "json", "--archive", arch_s])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["drafts"].as_array().unwrap().len(), 1);
+    assert_eq!(report["findings"], true);
+    assert_eq!(report["unreadable"][0]["error"], "文件为空");
+
+    let none = t.join("none");
+    fs::create_dir_all(&none).unwrap();
+    fs::write(none.join("notes.rtf"), "{\\rtf1 x}").unwrap();
+    let out = wenshan()
+        .arg("check")
+        .arg(&none)
+        .args(["--archive", arch_s])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("未找到可检查的草稿"));
+}
