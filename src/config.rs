@@ -142,6 +142,15 @@ impl Config {
                 message,
             })
         };
+        let m = &self.matching;
+        for (key, v) in [("similarity", m.similarity), ("containment", m.containment)] {
+            if let Some(v) = v.filter(|v| !(0.0..=1.0).contains(v)) {
+                return bad(format!("[matching] {key} 应在 0 到 1 之间（现为 {v}）"));
+            }
+        }
+        if let Some(r) = m.radius.filter(|r| *r > 64) {
+            return bad(format!("[matching] radius 应在 0 到 64 之间（现为 {r}）"));
+        }
         let wh = &self.white_header;
         if wh.review > wh.likely || wh.likely > 100 {
             return bad(format!(
@@ -214,6 +223,15 @@ mod tests {
         assert!(c.white_header.enabled("WH001"));
         assert!(!c.white_header.enabled("WH005"));
         assert!(!c.white_header.enabled("WH010"));
+    }
+
+    #[test]
+    fn matching_values_are_shares_and_a_radius_within_64_bits() {
+        for bad in ["similarity = 7", "containment = -0.1", "radius = 65"] {
+            let text = format!("[matching]\n{bad}\n");
+            assert!(Config::parse(&text, Path::new("wenshan.toml")).is_err(), "{bad}");
+        }
+        assert!(Config::parse("[matching]\nsimilarity = 0.9\nradius = 6\n", Path::new("wenshan.toml")).is_ok());
     }
 
     #[test]

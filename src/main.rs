@@ -118,14 +118,14 @@ enum Format {
 
 #[derive(Args)]
 struct Matching {
-    /// Hamming radius for candidate pairs [default: wenshan.toml, else 10].
-    #[arg(long)]
+    /// Hamming radius for candidate pairs, 0–64 [default: wenshan.toml, else 10].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=64))]
     radius: Option<u32>,
-    /// Similarity (5-gram Jaccard) at or above which documents are near-duplicates [default: 0.8].
-    #[arg(long)]
+    /// Similarity (5-gram Jaccard) at or above which documents are near-duplicates, 0–1 [default: 0.8].
+    #[arg(long, value_parser = share)]
     threshold: Option<f64>,
-    /// Containment at or above which a pair is reported as containment [default: 0.8].
-    #[arg(long)]
+    /// Containment at or above which a pair is reported as containment, 0–1 [default: 0.8].
+    #[arg(long, value_parser = share)]
     containment: Option<f64>,
     /// Fingerprint method.
     #[arg(long, value_enum, default_value_t = Method::Weighted)]
@@ -134,6 +134,15 @@ struct Matching {
     /// passages, reissue detection or copy ratios (faster).
     #[arg(long)]
     no_passages: bool,
+}
+
+/// A share between 0 and 1 (a threshold above 1 would never be met).
+fn share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => Err("应在 0 到 1 之间（如 0.8）".to_string()),
+        Err(_) => Err("不是数字（如 0.8）".to_string()),
+    }
 }
 
 impl Matching {
