@@ -102,12 +102,22 @@ pub enum ArchiveError {
     NotArchive { path: PathBuf, reason: String },
     #[error("档案库数据库错误：{0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("档案库读写错误：{0}")]
-    Io(#[from] std::io::Error),
+    /// The message carries the error (not also its source, which would
+    /// print it twice in a chain).
+    #[error("档案库读写错误：{}", crate::read::io_reason(.0))]
+    Io(std::io::Error),
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
     #[error("无效的效力状态 “{0}”：应为 现行有效、已废止 或 已被替代")]
     Status(String),
     #[error("档案库中没有 {0}")]
     NotFound(String),
+}
+
+impl From<std::io::Error> for ArchiveError {
+    fn from(e: std::io::Error) -> Self {
+        ArchiveError::Io(e)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ArchiveError>;

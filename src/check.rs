@@ -72,7 +72,7 @@ pub fn add(
     let started = Instant::now();
     let mut files = Vec::new();
     for root in roots {
-        let entries = walk(root, read::EXTENSIONS).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let entries = walk(root, read::EXTENSIONS)?;
         files.extend(entries.into_iter().map(|e| (archive.key_of(&e.path), e)));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

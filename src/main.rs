@@ -779,7 +779,7 @@ fn main() -> ExitCode {
         // The reader went away (`| head`, a closed pager): like ripgrep, stop quietly.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wenshan：错误：{e:#}");
+            eprintln!("wenshan：错误：{}", describe(&e));
             ExitCode::from(2)
         }
     }
@@ -790,4 +790,18 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// An error and its causes, in Chinese where the cause is a common OS error
+/// (their own texts are English: "No such file or directory (os error 2)").
+fn describe(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
+            Some(std::io::ErrorKind::NotFound) => "路径不存在".to_string(),
+            Some(std::io::ErrorKind::PermissionDenied) => "没有权限".to_string(),
+            Some(std::io::ErrorKind::StorageFull) => "磁盘已满".to_string(),
+            _ => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("：")
 }

@@ -11,8 +11,9 @@ use walkdir::WalkDir;
 pub enum WalkError {
     #[error("扫描目录不存在：{0}")]
     NotFound(PathBuf),
-    #[error("无法读取扫描目录 {path}：{source}")]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    /// `reason` is the OS error in Chinese where it is a common one.
+    #[error("无法读取扫描目录 {path}：{reason}")]
+    Unreadable { path: PathBuf, reason: String },
 }
 
 /// A file found by the walk, or a path that could not be walked.
@@ -54,7 +55,7 @@ pub fn walk(root: &Path, extensions: &[&str]) -> Result<Vec<Entry>, WalkError> {
         std::io::ErrorKind::NotFound => WalkError::NotFound(root.to_path_buf()),
         _ => WalkError::Unreadable {
             path: root.to_path_buf(),
-            source: e,
+            reason: crate::read::io_reason(&e),
         },
     })?;
     if meta.is_file() {
@@ -70,7 +71,7 @@ pub fn walk(root: &Path, extensions: &[&str]) -> Result<Vec<Entry>, WalkError> {
     }
     std::fs::read_dir(root).map_err(|e| WalkError::Unreadable {
         path: root.to_path_buf(),
-        source: e,
+        reason: crate::read::io_reason(&e),
     })?;
     let mut out = Vec::new();
     let walker = WalkDir::new(root)

@@ -253,7 +253,7 @@ fn mib(bytes: &u64) -> String {
 }
 
 /// OS error texts are English; translate the common kinds.
-fn io_reason(err: &io::Error) -> String {
+pub fn io_reason(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "文件不存在".to_owned(),
         io::ErrorKind::PermissionDenied => "没有读取权限".to_owned(),
