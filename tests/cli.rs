@@ -387,3 +387,35 @@ fn changes_read_from_the_earlier_document_to_the_later() {
     );
     assert!(!text.contains("〔2024〕7号→〔2023〕11号"), "{text}");
 }
+
+/// A report saved into the folder it scanned (HTML with -o, or the terminal
+/// report redirected to a .txt) is not read as a document by the next scan.
+#[test]
+fn reports_saved_in_the_scanned_folder_are_not_documents() {
+    let dir = tempdir("own-reports");
+    let src = Path::new(DEMO).join("a/01-防汛");
+    for e in fs::read_dir(&src).unwrap().flatten() {
+        fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let before = scan_json(&dir, &[]);
+    wenshan()
+        .arg("scan")
+        .arg(&dir)
+        .args(["--format", "html", "-o"])
+        .arg(dir.join("审查报告.html"))
+        .assert()
+        .success();
+    let terminal = wenshan().arg("scan").arg(&dir).output().unwrap().stdout;
+    fs::write(dir.join("报告.txt"), terminal).unwrap();
+    let after = scan_json(&dir, &[]);
+    assert_eq!(pair_set(&after).len(), pair_set(&before).len());
+    for name in ["审查报告.html", "报告.txt"] {
+        let d = after["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["path"] == name)
+            .unwrap();
+        assert_eq!(d["error"], "wenshan 生成的审查报告，不参与比对", "{name}");
+    }
+}

@@ -106,6 +106,10 @@ pub enum ReadError {
     Encrypted,
     #[error("内部错误：解析该文件时程序异常，已跳过（请报告此问题）")]
     Panic,
+    /// A report wenshan wrote (saved into the folder it scanned): its text
+    /// quotes the documents and would pair with all of them.
+    #[error("wenshan 生成的审查报告，不参与比对")]
+    OwnReport,
 }
 
 /// Read one file with the default [`ReadLimits`].
@@ -139,8 +143,20 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
 /// end a batch of thousands.
 pub fn decode_with(bytes: &[u8], limits: &ReadLimits) -> Result<String, ReadError> {
     let text = catch_unwind(AssertUnwindSafe(|| extract(bytes, limits))).unwrap_or(Err(ReadError::Panic))?;
+    if is_own_report(bytes, &text) {
+        return Err(ReadError::OwnReport);
+    }
     check_text_len(&text, limits)?;
     Ok(text)
+}
+
+/// The HTML report's generator tag (in its head), or the terminal report's
+/// first line (`wenshan scan 目录 > 报告.txt`).
+fn is_own_report(bytes: &[u8], text: &str) -> bool {
+    const TAG: &[u8] = br#"<meta name="generator" content="wenshan""#;
+    let head = &bytes[..bytes.len().min(4096)];
+    head.windows(TAG.len()).any(|w| w == TAG)
+        || text.trim_start().starts_with("文山 wenshan ") && text.lines().next().is_some_and(|l| l.contains("· 扫描"))
 }
 
 fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<String, ReadError> {

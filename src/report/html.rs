@@ -278,6 +278,7 @@ impl<'a> Page<'a> {
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta name=\"generator\" content=\"wenshan\">\n\
              <title>文山审查报告 · {}</title>\n<style>{}</style>\n</head>\n<body>\n",
             esc(&self.r.root),
             CSS
