@@ -379,10 +379,14 @@ pub fn severity(code: &str) -> &'static str {
 
 /// `wenshan rules`: one line per rule.
 pub fn listing() -> String {
-    let mut out = String::from("代码    级别      名称                        触发条件\n");
-    for r in all() {
+    use crate::report::width;
+    let rules = all();
+    // The name column as wide as the widest name, two spaces after it.
+    let column = rules.iter().map(|r| width(r.doc.name)).max().unwrap_or(0) + 2;
+    let mut out = format!("代码    级别      名称{}触发条件\n", " ".repeat(column - width("名称")));
+    for r in rules {
         let d = r.doc;
-        let pad = " ".repeat(26usize.saturating_sub(crate::report::width(d.name)));
+        let pad = " ".repeat(column - width(d.name));
         out.push_str(&format!(
             "{:<7} {:<9} {}{pad}{}\n",
             d.code,
