@@ -165,12 +165,20 @@ pub fn read_hashes(text: &str) -> Result<FxHashSet<u64>, DistributedError> {
 /// reported ones as report entries (sorted, `a < b`). `frequent` are the
 /// collection's frequent sentence hashes; without them every document under
 /// `root` is read once to count them, as `scan` does.
+/// What `verify` found: the reported pairs, and the documents named in the
+/// pairs that are not under the root or could not be read (their pairs were
+/// not verified).
+pub struct Verified {
+    pub pairs: Vec<PairEntry>,
+    pub skipped: Vec<String>,
+}
+
 pub fn verify(
     root: &Path,
     pairs: &[(String, String)],
     frequent: Option<FxHashSet<u64>>,
     opts: &ScanOptions,
-) -> Result<Vec<PairEntry>, DistributedError> {
+) -> Result<Verified, DistributedError> {
     let entries = walk(root, read::EXTENSIONS)?;
     let frequent = match frequent {
         Some(f) => f,
@@ -210,11 +218,20 @@ pub fn verify(
         reload(&involved[i].path, &opts.limits, summaries[i].as_ref()?.text_hash)
     };
     let found = reuse::verify_pairs(&metas, &wanted, &load, frequent, &reuse_options(opts));
-    Ok(found
-        .into_iter()
-        .map(|f| {
-            let (a, b) = (metas[f.a].name, metas[f.b].name);
-            pair_entry(f, a, b)
-        })
-        .collect())
+    let mut skipped: Vec<String> = named
+        .iter()
+        .filter(|n| !position.contains_key(*n))
+        .map(|n| n.to_string())
+        .collect();
+    skipped.sort();
+    Ok(Verified {
+        pairs: found
+            .into_iter()
+            .map(|f| {
+                let (a, b) = (metas[f.a].name, metas[f.b].name);
+                pair_entry(f, a, b)
+            })
+            .collect(),
+        skipped,
+    })
 }

@@ -569,8 +569,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Some(f) => Some(wenshan::distributed::read_hashes(&read(&f)?)?),
                 None => None,
             };
-            let found = wenshan::distributed::verify(&docs, &pairs, frequent, &matching.options())?;
-            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "pairs": found }))?;
+            let verified = wenshan::distributed::verify(&docs, &pairs, frequent, &matching.options())?;
+            for p in &verified.skipped {
+                eprintln!(
+                    "wenshan：跳过含 {p} 的文件对：{} 中没有该文件或无法读取",
+                    docs.display()
+                );
+            }
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "pairs": verified.pairs }))?;
             text.push('\n');
             match output {
                 Some(path) => wenshan::output::write_atomic(&path, text.as_bytes())

@@ -419,3 +419,24 @@ fn reports_saved_in_the_scanned_folder_are_not_documents() {
         assert_eq!(d["error"], "wenshan 生成的审查报告，不参与比对", "{name}");
     }
 }
+
+/// `wenshan verify` names the documents of its pairs that it cannot find,
+/// instead of dropping their pairs without a word.
+#[test]
+fn verify_names_the_documents_it_cannot_find() {
+    let dir = tempdir("verify-missing");
+    let pairs = dir.join("pairs.jsonl");
+    fs::write(
+        &pairs,
+        "{\"a\":\"nonexist.txt\",\"b\":\"a/01-防汛/2023-青禾县政府办-关于做好2023年防汛工作的通知.txt\"}\n",
+    )
+    .unwrap();
+    let out = wenshan()
+        .args(["verify", "--docs", DEMO, "--pairs"])
+        .arg(&pairs)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("跳过含 nonexist.txt 的文件对"), "{stderr}");
+}
