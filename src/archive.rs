@@ -104,7 +104,7 @@ pub enum ArchiveError {
     Sql(#[from] rusqlite::Error),
     /// The message carries the error (not also its source, which would
     /// print it twice in a chain).
-    #[error("档案库读写错误：{}", crate::read::io_reason(.0))]
+    #[error("档案库读写错误：{}", io_reason(.0))]
     Io(std::io::Error),
     #[error(transparent)]
     Walk(#[from] crate::walk::WalkError),
@@ -112,6 +112,15 @@ pub enum ArchiveError {
     Status(String),
     #[error("档案库中没有 {0}")]
     NotFound(String),
+}
+
+/// The OS error in Chinese where it is a common one.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "没有权限（档案库所在文件夹只读？只读的档案库只能查询）".to_string(),
+        std::io::ErrorKind::StorageFull => "磁盘已满".to_string(),
+        _ => crate::read::io_reason(e),
+    }
 }
 
 impl From<std::io::Error> for ArchiveError {
@@ -361,7 +370,9 @@ impl Archive {
         if !dir.join(DB_FILE).is_file() {
             return Err(ArchiveError::Missing(dir.to_path_buf()));
         }
-        let conn = Archive::connect(dir, false)?;
+        // An archive the user may read but not write (a shared folder, a
+        // read-only copy) is read as it stands.
+        let conn = Archive::connect(dir, false).or_else(|e| Archive::connect_read_only(dir).map_err(|_| e))?;
         let a = Archive {
             conn,
             dir: dir.to_path_buf(),
@@ -370,6 +381,24 @@ impl Archive {
         };
         a.check_version()?;
         Ok(a)
+    }
+
+    /// Read-only and `immutable`: SQLite then needs no lock or WAL index
+    /// files, which a read-only folder could not hold. Only for archives the
+    /// user cannot write, so no writer of theirs can change it meanwhile.
+    fn connect_read_only(dir: &Path) -> Result<Connection> {
+        let db = dir.join(DB_FILE);
+        // Percent-encode what a URI path must not contain as is.
+        let mut path = String::new();
+        for c in db.to_string_lossy().chars() {
+            match c {
+                '%' | '?' | '#' => path.push_str(&format!("%{:02X}", c as u32)),
+                c => path.push(c),
+            }
+        }
+        let uri = format!("file:{path}?immutable=1");
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Ok(Connection::open_with_flags(uri, flags)?)
     }
 
     /// Open (creating if needed) to write. Only one writer at a time: a
@@ -1019,6 +1048,24 @@ mod tests {
             text: text.into(),
             ..NewDoc::default()
         }
+    }
+
+    /// The fallback for archives the user cannot write: read-only and
+    /// immutable, through a URI (a path with `%`, `?` and `#` is encoded).
+    #[test]
+    fn a_read_only_connection_reads_the_documents() {
+        let dir = tmp("ro %?#");
+        let mut a = Archive::open_write(&dir, &()).unwrap();
+        a.put(&[
+            doc("a.txt", 1, "各乡镇要做好防汛工作。"),
+            doc("b.txt", 2, "请于5月10日前报送。"),
+        ])
+        .unwrap();
+        drop(a);
+        let conn = Archive::connect_read_only(&dir).unwrap();
+        let n: i64 = conn.query_row("SELECT COUNT(*) FROM doc", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
