@@ -525,9 +525,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Archive(cmd) => archive(cmd)?,
         Command::Check(args) => return check(args),
         Command::Gen { docs, out, seed } => {
+            // Never overwrite: labels.jsonl and NNNN/*.txt would replace a user's files.
+            if std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_some()) {
+                anyhow::bail!(
+                    "输出文件夹 {} 不为空：请指定一个新的或空的文件夹（gen 不覆盖已有文件）",
+                    out.display()
+                );
+            }
             let planted =
                 wenshan::gen::generate(&out, docs, seed).with_context(|| format!("无法写入语料 {}", out.display()))?;
-            eprintln!("{docs} documents, {planted} planted pairs → {}", out.display());
+            eprintln!("生成 {docs} 份文件，植入 {planted} 对重复 → {}", out.display());
         }
         Command::Eval(EvalCommand::Planted { report, docs, labels }) => {
             let json = match (report, docs) {
