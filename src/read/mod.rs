@@ -143,28 +143,34 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
 /// end a batch of thousands.
 pub fn decode_with(bytes: &[u8], limits: &ReadLimits) -> Result<String, ReadError> {
     let text = catch_unwind(AssertUnwindSafe(|| extract(bytes, limits))).unwrap_or(Err(ReadError::Panic))?;
-    if is_own_report(bytes, &text) {
-        return Err(ReadError::OwnReport);
-    }
     check_text_len(&text, limits)?;
     Ok(text)
 }
 
-/// The HTML report's generator tag (in its head), or the terminal report's
-/// first line (`wenshan scan 目录 > 报告.txt`).
-fn is_own_report(bytes: &[u8], text: &str) -> bool {
+/// An HTML report of wenshan's: its generator tag, in the head.
+fn is_html_report(bytes: &[u8]) -> bool {
     const TAG: &[u8] = br#"<meta name="generator" content="wenshan""#;
-    let head = &bytes[..bytes.len().min(4096)];
-    head.windows(TAG.len()).any(|w| w == TAG)
-        || text.trim_start().starts_with("文山 wenshan ") && text.lines().next().is_some_and(|l| l.contains("· 扫描"))
+    bytes[..bytes.len().min(4096)].windows(TAG.len()).any(|w| w == TAG)
+}
+
+/// A terminal report of wenshan's saved as text (`wenshan scan 目录 > 报告.txt`):
+/// its first line.
+fn is_terminal_report(text: &str) -> bool {
+    text.trim_start().starts_with("文山 wenshan ") && text.lines().next().is_some_and(|l| l.contains("· 扫描"))
 }
 
 fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<String, ReadError> {
     match detect_format(bytes)? {
-        Format::Text => decode_text(bytes),
+        // wenshan's own reports (saved into the folder scanned) quote every
+        // document and would pair with all of them.
+        Format::Text => decode_text(bytes).and_then(|t| match is_terminal_report(&t) {
+            true => Err(ReadError::OwnReport),
+            false => Ok(t),
+        }),
         Format::Zip => extract_zip(bytes, limits),
         Format::Pdf => extract_pdf(bytes, limits),
         Format::Cfb => extract_doc(bytes, limits),
+        Format::Html if is_html_report(bytes) => Err(ReadError::OwnReport),
         Format::Html => extract_html(bytes, limits),
     }
 }
